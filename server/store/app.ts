@@ -1,0 +1,128 @@
+// Runs in: node. The store server as a Fastify app: plugins and routes, no listening, so tests
+// build it and call app.inject(). server.ts puts it on a port.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySse from '@fastify/sse';
+import fastifySwagger from '@fastify/swagger';
+import { Type } from 'typebox';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import { createContext, type StationContext } from './context.js';
+import { body, ErrorBody, installErrorHandling } from './errors.js';
+import type { Station } from './station.js';
+import { Cart, Order, Product, StaffOrder } from './schemas.js';
+import { registerPages } from './plugins/pages.js';
+import { sessionRoutes } from './modules/sessions/routes.js';
+import { cartRoutes } from './modules/carts/routes.js';
+import { orderRoutes } from './modules/orders/routes.js';
+import { staffRoutes } from './modules/staff/routes.js';
+import { labelRoutes } from './modules/labels/routes.js';
+import { catalogueRoutes } from './modules/catalogue/routes.js';
+
+export interface AppOptions {
+  station: Pick<Station, 'db' | 'config' | 'labelKey'>;
+  clock?: Clock;
+  /** Folder of the built Vue apps (dist/renderer); without it the pages answer 503. */
+  rendererDir?: string;
+  logger?: FastifyServerOptions['logger'];
+  rateLimits?: { sessionsPerMinute?: number; pinAttemptsPerMinute?: number };
+}
+
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  mediaSrc: ["'self'", 'blob:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+  upgradeInsecureRequests: null,
+};
+
+export type StoreApp = FastifyInstance & { station: StationContext };
+
+export async function buildApp(options: AppOptions): Promise<StoreApp> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 64 * 1024,
+    // Phones retry on flaky Wi-Fi; an idle socket should not pin a worker forever.
+    requestTimeout: 30_000,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const ctx = createContext(
+    options.station.db,
+    options.station.config,
+    options.station.labelKey,
+    options.clock ?? systemClock,
+  );
+  app.decorate('station', ctx);
+  app.decorateRequest('shopper', null);
+  installErrorHandling(app);
+
+  // External plugins first.
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'omnistation store server', version: '1' },
+      components: {
+        securitySchemes: {
+          shopper: { type: 'http', scheme: 'bearer', description: 'with X-Device-Id' },
+          staff: { type: 'apiKey', in: 'cookie', name: 'omni_staff' },
+        },
+      },
+    },
+  });
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY },
+    // Camera for the label scanner on the same origin, nothing else.
+    crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('permissions-policy', 'camera=(self), microphone=(), geolocation=(), payment=()');
+  });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      ...body('rate_limited', `Too many attempts. Try again in ${Math.ceil(context.ttl / 1000)} s.`),
+    }),
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifySse, { heartbeatInterval: 15_000 });
+
+  for (const schema of [ErrorBody, Product, Cart, Order, StaffOrder]) app.addSchema(schema);
+
+  // Routes.
+  app.get(
+    '/health',
+    { schema: { tags: ['ops'], response: { 200: Type.Object({ ok: Type.Boolean() }) } } },
+    async () => ({ ok: true }),
+  );
+  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+  app.get(
+    '/api/store',
+    {
+      schema: {
+        tags: ['shopper'],
+        response: { 200: Type.Object({ storeId: Type.String(), name: Type.String(), currency: Type.String() }) },
+      },
+    },
+    async () => ({ storeId: ctx.config.storeId, name: ctx.config.name, currency: ctx.config.currency }),
+  );
+  const limits = options.rateLimits ?? {};
+  await app.register(sessionRoutes, { ctx, perMinute: limits.sessionsPerMinute ?? 30 });
+  await app.register(catalogueRoutes, { ctx });
+  await app.register(cartRoutes, { ctx });
+  await app.register(orderRoutes, { ctx });
+  await app.register(staffRoutes, { ctx, pinPerMinute: limits.pinAttemptsPerMinute ?? 5 });
+  const pages = await registerPages(app, options.rendererDir);
+  await app.register(labelRoutes, { ctx, pages });
+
+  return app as unknown as StoreApp;
+}

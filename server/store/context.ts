@@ -1,0 +1,40 @@
+// Runs in: node. Everything a route needs, built once per app from a station's database.
+import type { Db } from './db.js';
+import type { Clock } from './clock.js';
+import { EventHub } from './events.js';
+import type { StationConfig } from './station.js';
+import { SessionRepository } from './modules/sessions/repository.js';
+import { CartRepository } from './modules/carts/repository.js';
+import { OrderService } from './modules/orders/service.js';
+import { StaffSessions } from './modules/staff/repository.js';
+import { CatalogueRepository } from './modules/catalogue/repository.js';
+
+export interface StationContext {
+  db: Db;
+  config: StationConfig;
+  labelKey: Buffer;
+  clock: Clock;
+  hub: EventHub;
+  catalogue: CatalogueRepository;
+  sessions: SessionRepository;
+  carts: CartRepository;
+  orders: OrderService;
+  staff: StaffSessions;
+}
+
+export function createContext(db: Db, config: StationConfig, labelKey: Buffer, clock: Clock): StationContext {
+  const hub = new EventHub(db);
+  const carts = new CartRepository(db);
+  return {
+    db,
+    config,
+    labelKey,
+    clock,
+    hub,
+    catalogue: new CatalogueRepository(db),
+    sessions: new SessionRepository(db),
+    carts,
+    orders: new OrderService(db, carts, hub, clock),
+    staff: new StaffSessions(db),
+  };
+}

@@ -1,0 +1,99 @@
+// Runs in: node. Versioned schema of the station database; each entry runs once, in order,
+// inside one transaction, and bumps PRAGMA user_version. Never edit a shipped migration.
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'catalogue, sessions, carts, orders, events',
+    sql: `
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE products (
+        sku        TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        price      INTEGER NOT NULL CHECK (price >= 0),
+        currency   TEXT NOT NULL CHECK (length(currency) = 3),
+        image      TEXT,
+        extra      TEXT NOT NULL DEFAULT '{}',
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE product_tags (
+        tag TEXT PRIMARY KEY,
+        sku TEXT NOT NULL REFERENCES products(sku) ON DELETE CASCADE
+      ) STRICT;
+      CREATE INDEX product_tags_sku ON product_tags(sku);
+
+      CREATE TABLE shopper_sessions (
+        id           TEXT PRIMARY KEY,
+        token_hash   TEXT NOT NULL UNIQUE,
+        device_id    TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE cart_items (
+        session_id TEXT NOT NULL REFERENCES shopper_sessions(id) ON DELETE CASCADE,
+        sku        TEXT NOT NULL REFERENCES products(sku),
+        quantity   INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 99),
+        added_at   INTEGER NOT NULL,
+        PRIMARY KEY (session_id, sku)
+      ) STRICT;
+
+      CREATE TABLE orders (
+        id               TEXT PRIMARY KEY,
+        number           INTEGER NOT NULL UNIQUE,
+        session_id       TEXT NOT NULL REFERENCES shopper_sessions(id),
+        device_id        TEXT NOT NULL,
+        state            TEXT NOT NULL CHECK (state IN ('placed', 'handed_over', 'cancelled')),
+        total            INTEGER NOT NULL CHECK (total >= 0),
+        currency         TEXT NOT NULL,
+        orderer_name     TEXT NOT NULL,
+        orderer_contact  TEXT NOT NULL,
+        fulfilment       TEXT NOT NULL CHECK (fulfilment IN ('pickup', 'delivery')),
+        delivery_address TEXT,
+        payment_method   TEXT NOT NULL,
+        payment_token    TEXT NOT NULL,
+        request_hash     TEXT NOT NULL,
+        cancel_reason    TEXT,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX orders_session ON orders(session_id, created_at);
+      CREATE INDEX orders_state ON orders(state, created_at);
+
+      CREATE TABLE order_items (
+        order_id   TEXT NOT NULL REFERENCES orders(id),
+        line       INTEGER NOT NULL,
+        sku        TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        unit_price INTEGER NOT NULL,
+        quantity   INTEGER NOT NULL,
+        PRIMARY KEY (order_id, line)
+      ) STRICT;
+
+      CREATE TABLE staff_sessions (
+        token_hash TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- The monitor's event stream: ids are the SSE ids a reconnecting monitor resumes from.
+      CREATE TABLE events (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        type       TEXT NOT NULL,
+        order_id   TEXT,
+        payload    TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+];

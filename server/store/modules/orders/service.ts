@@ -1,0 +1,237 @@
+// Runs in: node. Orders: placed from a cart exactly once per client order id, then handed over
+// or cancelled by staff. Every change writes its monitor event in the same transaction.
+import { createHash } from 'node:crypto';
+import type { Db } from '../../db.js';
+import { AppError } from '../../errors.js';
+import type { EventHub, StoredEvent } from '../../events.js';
+import type { Clock } from '../../clock.js';
+import type { Order, OrderState, StaffOrder } from '../../schemas.js';
+import type { CartRepository } from '../carts/repository.js';
+import type { ShopperIdentity } from '../sessions/repository.js';
+import type { CheckoutBody } from './schemas.js';
+
+const PHONE = /^\+?[0-9][0-9 ()-]{5,19}$/;
+const EMAIL = /^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$/;
+// A run of 13-19 digits is what a card number looks like: such a "token" is refused, never stored.
+const PAN_LIKE = /[0-9]{13,19}/;
+
+interface OrderRow {
+  id: string;
+  number: number;
+  session_id: string;
+  device_id: string;
+  state: OrderState;
+  total: number;
+  currency: string;
+  orderer_name: string;
+  orderer_contact: string;
+  fulfilment: 'pickup' | 'delivery';
+  delivery_address: string | null;
+  payment_method: string;
+  request_hash: string;
+  cancel_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface ItemRow {
+  sku: string;
+  name: string;
+  unit_price: number;
+  quantity: number;
+}
+
+const TRANSITIONS: Record<'hand_over' | 'cancel', { from: OrderState[]; to: OrderState }> = {
+  hand_over: { from: ['placed'], to: 'handed_over' },
+  cancel: { from: ['placed'], to: 'cancelled' },
+};
+
+export class OrderService {
+  constructor(
+    private readonly db: Db,
+    private readonly carts: CartRepository,
+    private readonly hub: EventHub,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Places the cart as an order. The same order id and body again answers the first result. */
+  checkout(shopper: ShopperIdentity, body: CheckoutBody): { order: Order; created: boolean } {
+    validateCheckout(body);
+    const requestHash = hashRequest(body);
+    let event: StoredEvent | undefined;
+    const result = this.db.transaction(() => {
+      const existing = this.row(body.orderId);
+      if (existing) {
+        if (existing.session_id !== shopper.sessionId || existing.request_hash !== requestHash) {
+          throw new AppError(409, 'order_id_conflict', 'This order id was already used for another order.');
+        }
+        return { id: existing.id, created: false };
+      }
+      const cart = this.carts.view(shopper.sessionId);
+      if (cart.items.length === 0 || cart.currency === null) {
+        throw new AppError(409, 'cart_empty', 'Your cart is empty.');
+      }
+      const now = this.clock.now();
+      const number =
+        (this.db.prepare('SELECT coalesce(max(number), 0) + 1 AS n FROM orders').get() as { n: number }).n;
+      this.db
+        .prepare(
+          `INSERT INTO orders (id, number, session_id, device_id, state, total, currency,
+             orderer_name, orderer_contact, fulfilment, delivery_address, payment_method,
+             payment_token, request_hash, created_at, updated_at)
+           VALUES (?, ?, ?, ?, 'placed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          body.orderId,
+          number,
+          shopper.sessionId,
+          shopper.deviceId,
+          cart.total,
+          cart.currency,
+          body.orderer.name.trim(),
+          body.orderer.contact.trim(),
+          body.fulfilment.type,
+          body.fulfilment.type === 'delivery' ? body.fulfilment.address.trim() : null,
+          body.payment.method,
+          body.payment.token,
+          requestHash,
+          now,
+          now,
+        );
+      const insertItem = this.db.prepare(
+        'INSERT INTO order_items (order_id, line, sku, name, unit_price, quantity) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      cart.items.forEach((item, index) => {
+        insertItem.run(body.orderId, index + 1, item.sku, item.name, item.unitPrice, item.quantity);
+      });
+      this.carts.clear(shopper.sessionId);
+      event = this.hub.record('order.placed', body.orderId, this.staffView(body.orderId), now);
+      return { id: body.orderId, created: true };
+    })();
+    if (event) this.hub.publish(event);
+    return { order: this.shopperView(result.id), created: result.created };
+  }
+
+  forShopper(shopper: ShopperIdentity, id: string): Order {
+    const row = this.row(id);
+    // Another shopper's order is answered exactly like a missing one: ids reveal nothing.
+    if (!row || row.session_id !== shopper.sessionId) {
+      throw new AppError(404, 'order_not_found', 'No such order.');
+    }
+    return this.shopperView(id);
+  }
+
+  listForShopper(shopper: ShopperIdentity): Order[] {
+    const ids = this.db
+      .prepare('SELECT id FROM orders WHERE session_id = ? ORDER BY created_at DESC, number DESC LIMIT 100')
+      .all(shopper.sessionId) as { id: string }[];
+    return ids.map((row) => this.shopperView(row.id));
+  }
+
+  listForStaff(state: OrderState | undefined, limit: number): StaffOrder[] {
+    const rows = (
+      state
+        ? this.db
+            .prepare('SELECT id FROM orders WHERE state = ? ORDER BY number DESC LIMIT ?')
+            .all(state, limit)
+        : this.db.prepare('SELECT id FROM orders ORDER BY number DESC LIMIT ?').all(limit)
+    ) as { id: string }[];
+    return rows.map((row) => this.staffView(row.id));
+  }
+
+  forStaff(id: string): StaffOrder {
+    if (!this.row(id)) throw new AppError(404, 'order_not_found', 'No such order.');
+    return this.staffView(id);
+  }
+
+  transition(id: string, action: 'hand_over' | 'cancel', reason?: string): StaffOrder {
+    const rule = TRANSITIONS[action];
+    let event: StoredEvent | undefined;
+    this.db.transaction(() => {
+      const row = this.row(id);
+      if (!row) throw new AppError(404, 'order_not_found', 'No such order.');
+      if (!rule.from.includes(row.state)) {
+        throw new AppError(409, 'order_state', `An order that is ${row.state} cannot be changed that way.`);
+      }
+      const now = this.clock.now();
+      this.db
+        .prepare('UPDATE orders SET state = ?, cancel_reason = ?, updated_at = ? WHERE id = ?')
+        .run(rule.to, action === 'cancel' ? (reason?.trim() || null) : null, now, id);
+      event = this.hub.record('order.updated', id, this.staffView(id), now);
+    })();
+    if (event) this.hub.publish(event);
+    return this.staffView(id);
+  }
+
+  private row(id: string): OrderRow | undefined {
+    return this.db.prepare('SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined;
+  }
+
+  private shopperView(id: string): Order {
+    const { deviceId: _deviceId, ...order } = this.staffView(id);
+    return order;
+  }
+
+  private staffView(id: string): StaffOrder {
+    const row = this.row(id);
+    if (!row) throw new AppError(404, 'order_not_found', 'No such order.');
+    const items = this.db
+      .prepare('SELECT sku, name, unit_price, quantity FROM order_items WHERE order_id = ? ORDER BY line')
+      .all(id) as ItemRow[];
+    return {
+      id: row.id,
+      number: row.number,
+      state: row.state,
+      items: items.map((item) => ({
+        sku: item.sku,
+        name: item.name,
+        unitPrice: item.unit_price,
+        quantity: item.quantity,
+        lineTotal: item.unit_price * item.quantity,
+      })),
+      total: row.total,
+      currency: row.currency,
+      orderer: { name: row.orderer_name, contact: row.orderer_contact },
+      fulfilment:
+        row.fulfilment === 'delivery'
+          ? { type: 'delivery', address: row.delivery_address ?? '' }
+          : { type: 'pickup' },
+      payment: { method: row.payment_method },
+      createdAt: new Date(row.created_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+      ...(row.cancel_reason ? { cancelReason: row.cancel_reason } : {}),
+      deviceId: row.device_id,
+    };
+  }
+}
+
+function validateCheckout(body: CheckoutBody): void {
+  if (body.orderer.name.trim().length === 0) {
+    throw new AppError(400, 'orderer_name_required', 'Please give the orderer name.');
+  }
+  const contact = body.orderer.contact.trim();
+  if (!PHONE.test(contact) && !EMAIL.test(contact)) {
+    throw new AppError(400, 'contact_invalid', 'Give a phone number or an e-mail address.');
+  }
+  if (body.fulfilment.type === 'delivery' && body.fulfilment.address.trim().length < 5) {
+    throw new AppError(400, 'address_required', 'Give the delivery address.');
+  }
+  if (PAN_LIKE.test(body.payment.token)) {
+    throw new AppError(400, 'payment_token_invalid', 'Card numbers are never accepted; use a payment token.');
+  }
+}
+
+function hashRequest(body: CheckoutBody): string {
+  const { orderId: _orderId, ...rest } = body;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+}
+
+/** JSON with sorted keys, so the same body always hashes the same. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,43 @@
+// Runs in: node. Shopper sessions: a bearer token bound to the device id the phone keeps.
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../db.js';
+import { hashToken, newToken } from '../../tokens.js';
+
+export interface ShopperIdentity {
+  sessionId: string;
+  deviceId: string;
+}
+
+export class SessionRepository {
+  private readonly insert;
+  private readonly byToken;
+  private readonly touch;
+
+  constructor(db: Db) {
+    this.insert = db.prepare(
+      'INSERT INTO shopper_sessions (id, token_hash, device_id, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.byToken = db.prepare(
+      'SELECT id, device_id AS deviceId, last_seen_at AS lastSeenAt FROM shopper_sessions WHERE token_hash = ?',
+    );
+    this.touch = db.prepare('UPDATE shopper_sessions SET last_seen_at = ? WHERE id = ?');
+  }
+
+  create(deviceId: string, now: number): { sessionId: string; token: string } {
+    const sessionId = randomUUID();
+    const token = newToken();
+    this.insert.run(sessionId, hashToken(token), deviceId, now, now);
+    return { sessionId, token };
+  }
+
+  /** The session of a token, only when presented by the device it was issued to. */
+  authenticate(token: string, deviceId: string, now: number): ShopperIdentity | null {
+    const row = this.byToken.get(hashToken(token)) as
+      | { id: string; deviceId: string; lastSeenAt: number }
+      | undefined;
+    if (!row || row.deviceId !== deviceId) return null;
+    // Writing on every request would double the cost of a scan; a minute's precision is plenty.
+    if (now - row.lastSeenAt > 60_000) this.touch.run(now, row.id);
+    return { sessionId: row.id, deviceId: row.deviceId };
+  }
+}

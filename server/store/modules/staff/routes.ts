@@ -1,0 +1,145 @@
+// Runs in: node. Staff sign-in (PIN, rate limited), the order board and its live event stream.
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { StationContext } from '../../context.js';
+import { AppError } from '../../errors.js';
+import { isStored, type StationEvent } from '../../events.js';
+import { requireStaff, STAFF_COOKIE } from '../../plugins/auth.js';
+import { PIN_PATTERN } from '../../pin.js';
+import { STAFF_SESSION_MS } from './repository.js';
+import { CancelBody, OrderIdParams, OrderListQuery } from '../orders/schemas.js';
+
+const SignedIn = Type.Object({ signedIn: Type.Boolean() });
+
+export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPerMinute: number }> = async (
+  app,
+  { ctx, pinPerMinute },
+) => {
+  app.post(
+    '/api/staff/session',
+    {
+      config: { rateLimit: { max: pinPerMinute, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['staff'],
+        summary: 'Sign in with the staff PIN',
+        body: Type.Object({ pin: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false }),
+        response: { 200: SignedIn },
+      },
+    },
+    async (request, reply) => {
+      const token = PIN_PATTERN.test(request.body.pin) ? ctx.staff.signIn(request.body.pin, ctx.clock.now()) : null;
+      if (!token) {
+        request.log.warn('staff sign-in refused');
+        throw new AppError(401, 'pin_wrong', 'That PIN is not right.');
+      }
+      reply.setCookie(STAFF_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: 'auto',
+        path: '/',
+        maxAge: STAFF_SESSION_MS / 1000,
+      });
+      return { signedIn: true };
+    },
+  );
+
+  app.register(async (scope) => {
+    const staff = scope.withTypeProvider<TypeBoxTypeProvider>();
+    staff.addHook('onRequest', requireStaff(ctx));
+    const staffOrderRef = Type.Ref('StaffOrder');
+
+    staff.get(
+      '/api/staff/session',
+      { schema: { tags: ['staff'], response: { 200: SignedIn } } },
+      async () => ({ signedIn: true }),
+    );
+
+    staff.delete('/api/staff/session', { schema: { tags: ['staff'] } }, async (request, reply) => {
+      const token = request.cookies[STAFF_COOKIE];
+      if (token) ctx.staff.signOut(token);
+      reply.clearCookie(STAFF_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    });
+
+    staff.get(
+      '/api/staff/orders',
+      {
+        schema: {
+          tags: ['staff'],
+          querystring: OrderListQuery,
+          response: {
+            200: Type.Object({ orders: Type.Array(staffOrderRef), lastEventId: Type.Integer() }),
+          },
+        },
+      },
+      async (request) => {
+        // Read the id first: an event that lands between the two reads is then replayed, not lost.
+        const lastEventId = ctx.hub.lastId();
+        return { orders: ctx.orders.listForStaff(request.query.state, request.query.limit ?? 500), lastEventId };
+      },
+    );
+
+    staff.get(
+      '/api/staff/orders/:id',
+      { schema: { tags: ['staff'], params: OrderIdParams, response: { 200: staffOrderRef } } },
+      async (request) => ctx.orders.forStaff(request.params.id),
+    );
+
+    staff.post(
+      '/api/staff/orders/:id/hand-over',
+      { schema: { tags: ['staff'], params: OrderIdParams, response: { 200: staffOrderRef } } },
+      async (request) => ctx.orders.transition(request.params.id, 'hand_over'),
+    );
+
+    staff.post(
+      '/api/staff/orders/:id/cancel',
+      {
+        schema: { tags: ['staff'], params: OrderIdParams, body: CancelBody, response: { 200: staffOrderRef } },
+      },
+      async (request) => ctx.orders.transition(request.params.id, 'cancel', request.body?.reason),
+    );
+
+    staff.get(
+      '/api/staff/events',
+      {
+        sse: { kind: 'only', heartbeat: true },
+        schema: {
+          tags: ['staff'],
+          summary: 'Live order events (text/event-stream); resumes after Last-Event-ID or ?after=',
+          querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })) }),
+        },
+      },
+      async (request, reply) => {
+        const headerId = Number(reply.sse.lastEventId ?? Number.NaN);
+        let cursor = Number.isInteger(headerId) && headerId >= 0 ? headerId : (request.query.after ?? ctx.hub.lastId());
+        // Events that arrive while the backlog is being sent wait here, so order is kept.
+        const pending: StationEvent[] = [];
+        let replaying = true;
+        const send = async (event: StationEvent): Promise<void> => {
+          if (isStored(event)) {
+            if (event.id <= cursor) return;
+            cursor = event.id;
+            await reply.sse.send({ id: String(event.id), event: event.type, data: event.data });
+          } else {
+            await reply.sse.send({ event: event.type, data: event.data });
+          }
+        };
+        let chain = Promise.resolve();
+        const unsubscribe = ctx.hub.subscribe((event) => {
+          if (replaying) pending.push(event);
+          else chain = chain.then(() => send(event)).catch(() => undefined);
+        });
+        reply.sse.onClose(unsubscribe);
+        reply.sse.keepAlive();
+        await reply.sse.sendHeaders();
+        for (;;) {
+          const backlog = ctx.hub.after(cursor);
+          for (const event of backlog) await send(event);
+          if (backlog.length < 1000) break;
+        }
+        replaying = false;
+        for (const event of pending.splice(0)) chain = chain.then(() => send(event)).catch(() => undefined);
+      },
+    );
+  });
+};

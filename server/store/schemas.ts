@@ -1,0 +1,86 @@
+// Runs in: node. Response shapes shared by several route modules (OpenAPI components).
+import { Type, type Static } from 'typebox';
+
+export const Sku = Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' });
+export const Uuid = Type.String({
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+});
+export const Money = Type.Integer({ minimum: 0, description: 'minor units (won, cents)' });
+export const Currency = Type.String({ pattern: '^[A-Z]{3}$' });
+
+export const Product = Type.Object(
+  {
+    sku: Type.String(),
+    name: Type.String(),
+    nameEn: Type.Optional(Type.String()),
+    price: Money,
+    currency: Currency,
+    image: Type.Optional(Type.String()),
+    rfid: Type.Array(Type.String()),
+  },
+  { $id: 'Product' },
+);
+export type Product = Static<typeof Product>;
+
+export const CartLine = Type.Object({
+  sku: Type.String(),
+  name: Type.String(),
+  nameEn: Type.Optional(Type.String()),
+  unitPrice: Money,
+  quantity: Type.Integer({ minimum: 1 }),
+  lineTotal: Money,
+  currency: Currency,
+});
+
+export const Cart = Type.Object(
+  {
+    items: Type.Array(CartLine),
+    count: Type.Integer({ minimum: 0 }),
+    total: Money,
+    currency: Type.Union([Currency, Type.Null()]),
+  },
+  { $id: 'Cart' },
+);
+export type Cart = Static<typeof Cart>;
+
+export const OrderState = Type.Union([
+  Type.Literal('placed'),
+  Type.Literal('handed_over'),
+  Type.Literal('cancelled'),
+]);
+export type OrderState = Static<typeof OrderState>;
+
+const OrderFields = {
+  id: Type.String(),
+  number: Type.Integer(),
+  state: OrderState,
+  items: Type.Array(
+    Type.Object({
+      sku: Type.String(),
+      name: Type.String(),
+      unitPrice: Money,
+      quantity: Type.Integer(),
+      lineTotal: Money,
+    }),
+  ),
+  total: Money,
+  currency: Currency,
+  orderer: Type.Object({ name: Type.String(), contact: Type.String() }),
+  fulfilment: Type.Object({
+    type: Type.Union([Type.Literal('pickup'), Type.Literal('delivery')]),
+    address: Type.Optional(Type.String()),
+  }),
+  payment: Type.Object({ method: Type.String() }),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  cancelReason: Type.Optional(Type.String()),
+};
+
+export const Order = Type.Object(OrderFields, { $id: 'Order' });
+export type Order = Static<typeof Order>;
+
+export const StaffOrder = Type.Object(
+  { ...OrderFields, deviceId: Type.String() },
+  { $id: 'StaffOrder' },
+);
+export type StaffOrder = Static<typeof StaffOrder>;

@@ -1,0 +1,68 @@
+// Runs in: node. Puts the store server on a port; the CLI and the Electron utility process call it.
+import { fileURLToPath } from 'node:url';
+import type { FastifyServerOptions } from 'fastify';
+import { buildApp, type AppOptions, type StoreApp } from './app.js';
+import { openStation, type Station } from './station.js';
+
+export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
+const EVENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface RunningServer {
+  app: StoreApp;
+  station: Station;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  dataDir: string;
+  port: number;
+  host?: string;
+  logger?: FastifyServerOptions['logger'];
+  rendererDir?: string;
+  rateLimits?: AppOptions['rateLimits'];
+}
+
+/** Log configuration without PII: secrets and device ids never reach the log. */
+export function productionLogger(level = 'info'): FastifyServerOptions['logger'] {
+  return {
+    level,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-device-id"]', 'res.headers["set-cookie"]'],
+      censor: '[redacted]',
+    },
+  };
+}
+
+export async function startStoreServer(options: StartOptions): Promise<RunningServer> {
+  const station = openStation(options.dataDir);
+  const app = await buildApp({
+    station,
+    rendererDir: options.rendererDir ?? DEFAULT_RENDERER_DIR,
+    logger: options.logger ?? productionLogger(),
+    rateLimits: options.rateLimits,
+  });
+  app.station.hub.purgeBefore(Date.now() - EVENT_RETENTION_MS);
+  let closed = false;
+  try {
+    await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    await app.close();
+    station.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  return {
+    app,
+    station,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      station.close();
+    },
+  };
+}

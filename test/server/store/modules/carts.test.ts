@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { labelPath } from '../../../../server/protocol/label.js';
+import { createTestStation, startShopper, TEST_STORE_ID, type TestStation } from '../../../helpers/station.js';
+
+let t: TestStation;
+beforeEach(async () => {
+  t = await createTestStation();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const scanCode = (sku: string, storeId = TEST_STORE_ID) => labelPath(t.station.labelKey, storeId, sku);
+
+describe('cart', () => {
+  it('adds a product from a genuine label and totals it', async () => {
+    const shopper = await startShopper(t.app);
+    const first = await t.app.inject({ method: 'POST', url: '/api/cart/scan', headers: shopper.headers, payload: { code: `https://station.test${scanCode('MILK-1')}` } });
+    expect(first.statusCode).toBe(200);
+    await t.app.inject({ method: 'POST', url: '/api/cart/scan', headers: shopper.headers, payload: { code: scanCode('MILK-1') } });
+    await t.app.inject({ method: 'POST', url: '/api/cart/scan', headers: shopper.headers, payload: { code: scanCode('SNK-2') } });
+    const cart = (await t.app.inject({ method: 'GET', url: '/api/cart', headers: shopper.headers })).json();
+    expect(cart.items.map((i: { sku: string; quantity: number }) => [i.sku, i.quantity])).toEqual([
+      ['MILK-1', 2],
+      ['SNK-2', 1],
+    ]);
+    expect(cart.total).toBe(2 * 1500 + 1800);
+    expect(cart.count).toBe(3);
+    expect(cart.currency).toBe('KRW');
+    expect(cart.items[0].nameEn).toBe('Banana milk');
+  });
+
+  it.each([
+    ['forged signature', () => scanCode('MILK-1').replace(/s=(.)/, (_m, c: string) => `s=${c === 'A' ? 'B' : 'A'}`), 400, 'label_bad_signature'],
+    ['truncated signature', () => scanCode('MILK-1').slice(0, -1), 400, 'label_malformed'],
+    ['another store', () => scanCode('MILK-1', 'OTHER-9'), 400, 'label_other_store'],
+    ['unknown sku', () => scanCode('NOPE-0'), 404, 'product_not_found'],
+    ['not a label', () => 'hello world', 400, 'label_malformed'],
+  ])('refuses a label with a %s and changes nothing', async (_name, code, status, errorCode) => {
+    const shopper = await startShopper(t.app);
+    const response = await t.app.inject({ method: 'POST', url: '/api/cart/scan', headers: shopper.headers, payload: { code: code() } });
+    expect(response.statusCode).toBe(status);
+    expect(response.json().error.code).toBe(errorCode);
+    const cart = (await t.app.inject({ method: 'GET', url: '/api/cart', headers: shopper.headers })).json();
+    expect(cart.items).toEqual([]);
+  });
+
+  it('changes quantities, removes lines, and refuses what breaks the limits', async () => {
+    const shopper = await startShopper(t.app);
+    const add = (sku: string, quantity?: number) =>
+      t.app.inject({ method: 'POST', url: '/api/cart/items', headers: shopper.headers, payload: { sku, quantity } });
+    expect((await add('MILK-1', 3)).json().count).toBe(3);
+    const set = await t.app.inject({ method: 'PUT', url: '/api/cart/items/MILK-1', headers: shopper.headers, payload: { quantity: 5 } });
+    expect(set.json().items[0].quantity).toBe(5);
+    expect((await add('MILK-1', 95)).json().error.code).toBe('quantity_limit');
+    expect((await add('USD-4')).json().error.code).toBe('currency_mismatch');
+    const zero = await t.app.inject({ method: 'PUT', url: '/api/cart/items/MILK-1', headers: shopper.headers, payload: { quantity: 0 } });
+    expect(zero.json().items).toEqual([]);
+    const missing = await t.app.inject({ method: 'DELETE', url: '/api/cart/items/MILK-1', headers: shopper.headers });
+    expect(missing.statusCode).toBe(404);
+    const bad = await t.app.inject({ method: 'PUT', url: '/api/cart/items/MILK-1', headers: shopper.headers, payload: { quantity: -1 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('invalid_request');
+  });
+
+  it('keeps every cart to its own shopper and device', async () => {
+    const a = await startShopper(t.app);
+    const b = await startShopper(t.app);
+    await t.app.inject({ method: 'POST', url: '/api/cart/items', headers: a.headers, payload: { sku: 'MILK-1' } });
+    const bCart = (await t.app.inject({ method: 'GET', url: '/api/cart', headers: b.headers })).json();
+    expect(bCart.items).toEqual([]);
+    // A's token presented from another device is not A's session.
+    const stolen = await t.app.inject({ method: 'GET', url: '/api/cart', headers: { ...a.headers, 'x-device-id': b.deviceId } });
+    expect(stolen.statusCode).toBe(401);
+    expect(stolen.json().error.code).toBe('session_required');
+    const anonymous = await t.app.inject({ method: 'GET', url: '/api/cart' });
+    expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('resumes the session of a device that presents its token', async () => {
+    const a = await startShopper(t.app);
+    const again = await t.app.inject({ method: 'POST', url: '/api/sessions', headers: a.headers, payload: { deviceId: a.deviceId } });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ sessionId: a.sessionId, resumed: true });
+    const other = await t.app.inject({ method: 'POST', url: '/api/sessions', headers: a.headers, payload: { deviceId: 'another-device-1' } });
+    expect(other.statusCode).toBe(201);
+    expect(other.json().sessionId).not.toBe(a.sessionId);
+  });
+});
