@@ -54,6 +54,9 @@ export async function buildApp(options: AppOptions): Promise<StoreApp> {
     bodyLimit: 64 * 1024,
     // Phones retry on flaky Wi-Fi; an idle socket should not pin a worker forever.
     requestTimeout: 30_000,
+    // Refuse unknown fields instead of silently dropping them: with anyOf schemas, ajv's
+    // removeAdditional would strip fields while trying the wrong branch.
+    ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ctx = createContext(

@@ -51,6 +51,14 @@ export function isTag(value: string): boolean {
   return TAG_PATTERN.test(value);
 }
 
+export interface ValidationResult {
+  product?: CatalogueRow;
+  issues: CatalogueIssue[];
+  /** The sku and tags that are valid on their own, for file-wide duplicate checks. */
+  sku?: string;
+  tags: string[];
+}
+
 /**
  * Checks one product record and returns it normalised, or the issues found (all of them, so a
  * person fixing a file sees every problem of the row at once). `source` decides how loosely
@@ -60,7 +68,7 @@ export function validateProduct(
   record: Record<string, unknown>,
   source: 'csv' | 'json',
   row: number | null = null,
-): { product?: CatalogueRow; issues: CatalogueIssue[] } {
+): ValidationResult {
   const issues: CatalogueIssue[] = [];
   const fail = (field: string, message: string) => issues.push({ row, field, message });
 
@@ -137,7 +145,9 @@ export function validateProduct(
     }
   }
 
-  if (issues.length > 0) return { issues };
+  const validSku = issues.some((i) => i.field === 'sku') ? undefined : sku;
+  const validTags = typeof rfid === 'string' ? [] : [...new Set(rfid.filter(isTag))];
+  if (issues.length > 0) return { issues, sku: validSku, tags: validTags };
   const product: CatalogueRow = {
     sku: sku!,
     name: name!,
@@ -148,7 +158,7 @@ export function validateProduct(
   };
   if (image !== undefined) product.image = image;
   if (row !== null) product.row = row;
-  return { product, issues };
+  return { product, issues, sku: validSku, tags: validTags };
 }
 
 function codePoints(text: string): number {

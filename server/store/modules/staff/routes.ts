@@ -131,7 +131,8 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
         });
         reply.sse.onClose(unsubscribe);
         reply.sse.keepAlive();
-        await reply.sse.sendHeaders();
+        // The first frame commits the headers at once and tells EventSource to retry quickly.
+        await reply.sse.send({ event: 'stream.ready', data: { after: cursor }, retry: 2000 });
         for (;;) {
           const backlog = ctx.hub.after(cursor);
           for (const event of backlog) await send(event);

@@ -63,9 +63,10 @@ describe('monitor event stream', () => {
     // The monitor saw event 1 and lost its connection; events 2 and 3 happened meanwhile.
     const reader = await open('/api/staff/events', { cookie, 'last-event-id': '1' });
     const third = await placeOrder();
-    await reader.waitFor((m) => m.length >= 3);
+    await reader.waitFor((m) => m.length >= 4);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const seen = reader.messages.filter((m) => m.id !== undefined);
+    expect(reader.messages[0]!.event).toBe('stream.ready');
     expect(seen.map((m) => m.id)).toEqual(['2', '3', '4']);
     expect(seen.map((m) => [m.event, JSON.parse(m.data).id])).toEqual([
       ['order.placed', second],
@@ -79,11 +80,11 @@ describe('monitor event stream', () => {
     await placeOrder();
     await placeOrder();
     const byQuery = await open('/api/staff/events?after=1', { cookie });
-    await byQuery.waitFor((m) => m.length >= 1);
-    expect(byQuery.messages.map((m) => m.id)).toEqual(['2']);
+    await byQuery.waitFor((m) => m.length >= 2);
+    expect(byQuery.messages.map((m) => m.id)).toEqual([undefined, '2']);
     const byHeader = await open('/api/staff/events?after=0', { cookie, 'last-event-id': '2' });
     await placeOrder();
-    await byHeader.waitFor((m) => m.length >= 1);
-    expect(byHeader.messages.map((m) => m.id)).toEqual(['3']);
+    await byHeader.waitFor((m) => m.length >= 2);
+    expect(byHeader.messages.map((m) => m.id)).toEqual([undefined, '3']);
   });
 });
