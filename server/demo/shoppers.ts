@@ -18,7 +18,8 @@ const ADDRESSES = ['서울특별시 강남구 테헤란로 152', '서울특별�
 
 export class ShopperSimulation {
   private stopped = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly abort = new AbortController();
+  private readonly sleepers = new Map<NodeJS.Timeout, () => void>();
   private readonly running: Promise<void>[] = [];
 
   constructor(private readonly options: ShopperSimulationOptions) {}
@@ -32,8 +33,13 @@ export class ShopperSimulation {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.abort.abort();
+    // Wake every sleeping shopper so its loop sees the stop at once.
+    for (const [timer, wake] of this.sleepers) {
+      clearTimeout(timer);
+      wake();
+    }
+    this.sleepers.clear();
     await Promise.allSettled(this.running);
   }
 
@@ -82,7 +88,7 @@ export class ShopperSimulation {
       method,
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(10_000)]),
     });
     const payload = (await response.json()) as unknown;
     if (!response.ok) {
@@ -96,10 +102,10 @@ export class ShopperSimulation {
     return new Promise((resolve) => {
       if (this.stopped) return resolve();
       const timer = setTimeout(() => {
-        this.timers.delete(timer);
+        this.sleepers.delete(timer);
         resolve();
       }, ms);
-      this.timers.add(timer);
+      this.sleepers.set(timer, resolve);
     });
   }
 }
