@@ -24,9 +24,10 @@ export interface StartOptions {
 }
 
 /** Log configuration without PII: secrets and device ids never reach the log. */
-export function productionLogger(level = 'info'): FastifyServerOptions['logger'] {
+export function productionLogger(level = 'info', stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
     level,
+    ...(stream ? { stream } : {}),
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-device-id"]', 'res.headers["set-cookie"]'],
       censor: '[redacted]',
