@@ -25,7 +25,9 @@ export function isStoreId(value: string): boolean {
 }
 
 export function isSku(value: string): boolean {
-  return SKU_PATTERN.test(value);
+  // "." and ".." fit the pattern but are dot segments: every URL parser drops them from the
+  // path, so a label for such a SKU could never be scanned back.
+  return SKU_PATTERN.test(value) && value !== '.' && value !== '..';
 }
 
 /** First 16 characters of base64url(HMAC-SHA256(labelKey, storeId + "/" + sku)). */

@@ -51,7 +51,7 @@ describe('omnistation serve', () => {
     await collectOutput(child).waitFor(/listening on/);
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(await health.json()).toEqual({ ok: true });
-    const docs = await (await fetch(`http://127.0.0.1:${port}/docs/json`)).json();
+    const docs = (await (await fetch(`http://127.0.0.1:${port}/docs/json`)).json()) as { paths: object };
     expect(docs.paths).toHaveProperty('/api/orders');
     child.kill('SIGTERM');
     expect(await exitOf(child)).toBe(0);

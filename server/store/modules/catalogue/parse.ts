@@ -83,7 +83,7 @@ export async function parseCatalogueStream(
     if (!(error instanceof NotUtf8Error)) throw error;
     collector.fileError(error.message);
   }
-  collector.progress(true);
+  collector.progress();
   return collector.result();
 }
 
@@ -170,11 +170,8 @@ class Collector {
     this.progress();
   }
 
-  progress(final = false): void {
-    if (!this.onProgress) return;
-    // The last chunk's bytes arrive before its rows are parsed: report the end only at the end.
-    const bytes = final || this.totalBytes === undefined ? this.bytes : Math.min(this.bytes, this.totalBytes);
-    this.onProgress({ rows: this.rowCount, bytes, totalBytes: this.totalBytes });
+  progress(): void {
+    this.onProgress?.({ rows: this.rowCount, bytes: this.bytes, totalBytes: this.totalBytes });
   }
 
   fileError(message: string, row: number | null = null): void {

@@ -209,7 +209,10 @@ export class CatalogueRepository {
     return this.statements.count.get() as number;
   }
 
-  /** Every product in SKU order; iterates so a large catalogue is not held twice. */
+  /**
+   * Every product in SKU order, streamed so a large catalogue is not held twice. The connection
+   * is busy until the iteration ends: consume it before running other statements.
+   */
   *all(): IterableIterator<Product> {
     for (const row of this.statements.list.iterate() as IterableIterator<ProductRow>) {
       yield fromDbRow(row);
