@@ -13,15 +13,9 @@ export interface RendererPages {
 
 export async function registerPages(app: FastifyInstance, rendererDir: string | undefined): Promise<RendererPages> {
   const built = rendererDir !== undefined && existsSync(join(rendererDir, 'shopper', 'index.html'));
-  const cache = new Map<AppName, string>();
-  const html = (name: AppName): string => {
-    let page = cache.get(name);
-    if (page === undefined) {
-      page = readFileSync(join(rendererDir!, name, 'index.html'), 'utf8');
-      cache.set(name, page);
-    }
-    return page;
-  };
+  // Read on every request (a small file): a rebuild while the server runs must not leave it
+  // serving a shell that points at deleted assets.
+  const html = (name: AppName): string => readFileSync(join(rendererDir!, name, 'index.html'), 'utf8');
   const pages: RendererPages = {
     send(reply, name, status = 200) {
       if (!built) {

@@ -43,6 +43,13 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
     },
   );
 
+  // Open event streams never end by themselves: close them when the server shuts down, or a
+  // connected monitor would hold the process open.
+  const openStreams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const close of openStreams) close();
+  });
+
   app.register(async (scope) => {
     const staff = scope.withTypeProvider<TypeBoxTypeProvider>();
     staff.addHook('onRequest', requireStaff(ctx));
@@ -129,7 +136,12 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
           if (replaying) pending.push(event);
           else chain = chain.then(() => send(event)).catch(() => undefined);
         });
-        reply.sse.onClose(unsubscribe);
+        const close = () => reply.sse.close();
+        openStreams.add(close);
+        reply.sse.onClose(() => {
+          unsubscribe();
+          openStreams.delete(close);
+        });
         reply.sse.keepAlive();
         // The first frame commits the headers at once and tells EventSource to retry quickly.
         await reply.sse.send({ event: 'stream.ready', data: { after: cursor }, retry: 2000 });

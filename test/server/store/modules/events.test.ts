@@ -88,3 +88,14 @@ describe('monitor event stream', () => {
     expect(byHeader.messages.map((m) => m.id)).toEqual([undefined, '3']);
   });
 });
+
+describe('shutdown', () => {
+  it('ends open event streams so a connected monitor cannot hold the server open', async () => {
+    const cookie = await staffCookie(t.app);
+    const reader = await open('/api/staff/events', { cookie });
+    await reader.waitFor((m) => m.length >= 1);
+    const started = Date.now();
+    await t.app.close();
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
