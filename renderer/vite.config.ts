@@ -1,16 +1,28 @@
 // Runs in: node (Vite build tool). Multi-page build of the renderer apps into dist/renderer.
-import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 
-const root = fileURLToPath(new URL('.', import.meta.url));
-const page = (name: string): string => fileURLToPath(new URL(`./${name}/index.html`, import.meta.url));
+// Vite provides import.meta.dirname in config files (no node: imports in renderer/).
+const root = import.meta.dirname;
+const page = (name: string): string => `${root}/${name}/index.html`;
 const station = 'http://127.0.0.1:8080';
+
+/** Dev server only: the station serves the shopper app at /shop/, so the dev server does too. */
+const shopPath: Plugin = {
+  name: 'omnistation-shop-path',
+  apply: 'serve',
+  configureServer(server) {
+    server.middlewares.use((req, _res, next) => {
+      if (req.url !== undefined && /^\/shop(\/[^.]*)?(\?.*)?$/.test(req.url)) req.url = '/shopper/index.html';
+      next();
+    });
+  },
+};
 
 export default defineConfig({
   root,
   base: '/',
-  plugins: [vue()],
+  plugins: [vue(), shopPath],
   define: {
     // Vue and vue-i18n compile-time flags: Composition API only, no devtools in production.
     __VUE_OPTIONS_API__: 'false',
@@ -21,7 +33,7 @@ export default defineConfig({
     __INTLIFY_PROD_DEVTOOLS__: 'false',
   },
   build: {
-    outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
+    outDir: `${root}/../dist/renderer`,
     emptyOutDir: true,
     assetsDir: 'assets',
     // The zxing .wasm must stay a file served by the station (never inlined, never a CDN).
@@ -33,6 +45,16 @@ export default defineConfig({
         shopper: page('shopper'),
         monitor: page('monitor'),
         kiosk: page('kiosk'),
+      },
+      output: {
+        // Vue, Pinia and vue-i18n are shared by all three pages: one cacheable chunk. The
+        // router stays with the shopper; zxing stays in the scanner's lazy chunk.
+        codeSplitting: {
+          groups: [
+            { name: 'vue', test: /node_modules[\\/](vue|@vue|pinia|vue-i18n|@intlify|nostics)[\\/]/ },
+            { name: 'shared', test: /renderer[\\/]shared[\\/]/ },
+          ],
+        },
       },
     },
   },

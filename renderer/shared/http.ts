@@ -61,7 +61,6 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
       headers,
       body,
       credentials: 'same-origin',
-      cache: 'no-store',
       signal: controller.signal,
     });
   } catch (cause) {

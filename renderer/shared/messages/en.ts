@@ -132,7 +132,6 @@ export const en = {
       items: 'Items',
       total: 'Total',
       fulfilment: 'Fulfilment',
-      deliveryTo: 'Delivery to {address}',
       payment: 'Payment',
       pickupNext: 'Show this number at the counter to collect your goods.',
       continue: 'Continue shopping',

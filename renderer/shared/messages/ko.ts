@@ -1,6 +1,6 @@
 // Runs in: renderer (DOM); pure data, also unit-tested in node. Korean UI messages; typed as
 // the English schema so a missing or extra key fails the type check.
-import type { Messages } from './en.js';
+import type { Messages } from './en';
 
 export const ko: Messages = {
   lang: {
@@ -133,7 +133,6 @@ export const ko: Messages = {
       items: '상품',
       total: '합계',
       fulfilment: '받는 방법',
-      deliveryTo: '{address}(으)로 배송',
       payment: '결제 수단',
       pickupNext: '카운터에서 이 번호를 보여 주고 상품을 받아 가세요.',
       continue: '쇼핑 계속하기',

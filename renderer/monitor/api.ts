@@ -1,0 +1,20 @@
+// Runs in: renderer (DOM). The monitor's calls to the store server (staff cookie, same origin).
+import { requestJson } from '../shared/http';
+import type { StaffOrder, StaffOrderList, StoreInfo } from '../shared/types';
+
+const order = (id: string): string => `/api/staff/orders/${encodeURIComponent(id)}`;
+
+export const staffApi = {
+  store: () => requestJson<StoreInfo>('/api/store'),
+  session: () => requestJson<{ signedIn: boolean }>('/api/staff/session'),
+  signIn: (pin: string) => requestJson<{ signedIn: boolean }>('/api/staff/session', { method: 'POST', body: { pin } }),
+  signOut: () => requestJson<void>('/api/staff/session', { method: 'DELETE' }),
+  orders: () => requestJson<StaffOrderList>('/api/staff/orders'),
+  order: (id: string) => requestJson<StaffOrder>(order(id)),
+  handOver: (id: string) => requestJson<StaffOrder>(`${order(id)}/hand-over`, { method: 'POST', body: {} }),
+  cancel: (id: string, reason?: string) =>
+    requestJson<StaffOrder>(`${order(id)}/cancel`, { method: 'POST', body: reason ? { reason } : {} }),
+};
+
+/** The live event stream URL; EventSource adds Last-Event-ID itself when it reconnects. */
+export const eventsUrl = (after: number): string => `/api/staff/events?after=${after}`;

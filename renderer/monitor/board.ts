@@ -1,0 +1,44 @@
+// Runs in: renderer (DOM); pure, also unit-tested in node. Order board rules: which version of
+// an order wins, ordering, grouping by state and the short items summary on a card.
+import type { OrderState, StaffOrder } from '../shared/types';
+
+/** Terminal states rank above "placed": an order never goes back to placed. */
+const STATE_RANK: Record<OrderState, number> = { placed: 0, handed_over: 1, cancelled: 1 };
+
+/**
+ * Whether `incoming` should replace `current`. Events can repeat (a snapshot and a replayed
+ * event carry the same order) or, across a reconnect, arrive late; the newer version wins.
+ */
+export function isNewer(current: StaffOrder | undefined, incoming: StaffOrder): boolean {
+  if (current === undefined) return true;
+  const byTime = Date.parse(incoming.updatedAt) - Date.parse(current.updatedAt);
+  if (byTime !== 0) return byTime > 0;
+  return STATE_RANK[incoming.state] >= STATE_RANK[current.state];
+}
+
+/** Newest first: by creation time, then by order number. */
+export function newestFirst(a: StaffOrder, b: StaffOrder): number {
+  return Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.number - a.number;
+}
+
+export type Groups = Record<OrderState, StaffOrder[]>;
+
+export function groupByState(orders: Iterable<StaffOrder>): Groups {
+  const groups: Groups = { placed: [], handed_over: [], cancelled: [] };
+  for (const order of orders) groups[order.state].push(order);
+  for (const list of Object.values(groups)) list.sort(newestFirst);
+  return groups;
+}
+
+export interface ItemsSummary {
+  shown: { name: string; quantity: number }[];
+  more: number;
+}
+
+/** The first `max` lines of an order for a card, and how many more there are. */
+export function summariseItems(order: Pick<StaffOrder, 'items'>, max = 3): ItemsSummary {
+  return {
+    shown: order.items.slice(0, max).map(({ name, quantity }) => ({ name, quantity })),
+    more: Math.max(0, order.items.length - max),
+  };
+}

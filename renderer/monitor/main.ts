@@ -1,0 +1,8 @@
+// Runs in: renderer (DOM). Entry of the staff order monitor (served at /monitor/).
+import '../shared/base.css';
+import { createApp } from 'vue';
+import { createPinia } from 'pinia';
+import App from './App.vue';
+import { createAppI18n } from '../shared/i18n';
+
+createApp(App).use(createPinia()).use(createAppI18n()).mount('#app');

@@ -1,0 +1,92 @@
+// Runs in: renderer (DOM). The live event stream (EventSource, cookie auth): feeds the order
+// board and reports live / reconnecting. EventSource reconnects by itself with Last-Event-ID;
+// when it gives up (the server answered an error) we check the session and open a new one.
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { ApiError } from '../../shared/http';
+import type { StaffOrder } from '../../shared/types';
+import { eventsUrl } from '../api';
+import { useAuthStore } from './auth';
+import { useOrdersStore } from './orders';
+
+export type ConnectionStatus = 'idle' | 'connecting' | 'live' | 'reconnecting';
+
+const ORDER_EVENTS = ['order.placed', 'order.updated'] as const;
+const RETRY_MS = [1000, 2000, 5000, 10_000, 20_000];
+
+export const useConnectionStore = defineStore('connection', () => {
+  const status = ref<ConnectionStatus>('idle');
+  /** The last order that arrived live, for a screen-reader announcement. */
+  const lastArrival = ref<StaffOrder | null>(null);
+
+  let source: EventSource | null = null;
+  let retryTimer: number | undefined;
+  let failures = 0;
+
+  function connect(): void {
+    const resuming = status.value === 'reconnecting';
+    closeSource();
+    const orders = useOrdersStore();
+    status.value = resuming ? 'reconnecting' : 'connecting';
+    const es = new EventSource(eventsUrl(orders.lastEventId));
+    source = es;
+    es.onopen = () => {
+      failures = 0;
+      status.value = 'live';
+    };
+    for (const type of ORDER_EVENTS) {
+      es.addEventListener(type, (event: MessageEvent<string>) => {
+        let order: StaffOrder;
+        try {
+          order = JSON.parse(event.data) as StaffOrder;
+        } catch {
+          return;
+        }
+        if (orders.applyEvent(type, order, event.lastEventId) && type === 'order.placed') {
+          lastArrival.value = order;
+        }
+      });
+    }
+    es.onerror = () => {
+      if (source !== es) return;
+      if (es.readyState === EventSource.CONNECTING) {
+        status.value = 'reconnecting'; // the browser retries by itself, with Last-Event-ID
+        return;
+      }
+      // CLOSED: the server refused the stream (signed out?) or is gone. Find out, then retry.
+      status.value = 'reconnecting';
+      source = null;
+      es.close();
+      void recover();
+    };
+  }
+
+  async function recover(): Promise<void> {
+    const auth = useAuthStore();
+    try {
+      if (!(await auth.check())) return disconnect(); // back to the PIN screen
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error; // station unreachable: retry below
+    }
+    const delay = RETRY_MS[Math.min(failures, RETRY_MS.length - 1)] ?? 20_000;
+    failures += 1;
+    window.clearTimeout(retryTimer);
+    retryTimer = window.setTimeout(connect, delay);
+  }
+
+  function closeSource(): void {
+    window.clearTimeout(retryTimer);
+    if (source) {
+      source.onerror = null;
+      source.close();
+      source = null;
+    }
+  }
+
+  function disconnect(): void {
+    closeSource();
+    status.value = 'idle';
+  }
+
+  return { status, lastArrival, connect, disconnect };
+});

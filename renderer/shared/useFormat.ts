@@ -1,0 +1,14 @@
+// Runs in: renderer (DOM). Money and date formatting bound to the current UI language.
+import { useI18n } from 'vue-i18n';
+import { formatDateTime, formatMoney, formatTime } from './format';
+
+export function useFormat() {
+  const { locale } = useI18n();
+  const tag = (): string => (locale.value === 'ko' ? 'ko-KR' : 'en-US');
+  return {
+    money: (minor: number, currency: string | null | undefined): string =>
+      currency ? formatMoney(minor, currency, tag()) : '',
+    dateTime: (value: string): string => formatDateTime(value, tag()),
+    time: (value: string): string => formatTime(value, tag()),
+  };
+}

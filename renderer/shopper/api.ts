@@ -1,0 +1,42 @@
+// Runs in: renderer (DOM). The shopper's calls to the store server; every call carries the
+// session token and device id, and a 401 renews the session once and retries.
+import { ApiError, requestJson, type RequestOptions } from '../shared/http';
+import type { Cart, CheckoutRequest, Order, Product, StoreInfo } from '../shared/types';
+import { useSessionStore } from './stores/session';
+
+async function shopperRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const session = useSessionStore();
+  await session.ensure();
+  try {
+    return await requestJson<T>(path, { ...options, headers: { ...options.headers, ...session.authHeaders() } });
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 401) throw error;
+    // A 401 means the request was refused before anything happened, so a retry is safe.
+    await session.renew();
+    return requestJson<T>(path, { ...options, headers: { ...options.headers, ...session.authHeaders() } });
+  }
+}
+
+/** POST /api/cart/scan. The docs name the added product `product`; accept `added` too. */
+export interface ScanResponse {
+  cart: Cart;
+  product?: Pick<Product, 'sku' | 'name'> & Partial<Product>;
+  added?: { sku: string; name: string };
+}
+
+const item = (sku: string): string => `/api/cart/items/${encodeURIComponent(sku)}`;
+
+export const shopperApi = {
+  store: () => requestJson<StoreInfo>('/api/store'),
+  cart: () => shopperRequest<Cart>('/api/cart'),
+  scan: (code: string) => shopperRequest<ScanResponse>('/api/cart/scan', { method: 'POST', body: { code } }),
+  addItem: (sku: string, quantity = 1) =>
+    shopperRequest<Cart>('/api/cart/items', { method: 'POST', body: { sku, quantity } }),
+  setQuantity: (sku: string, quantity: number) =>
+    shopperRequest<Cart>(item(sku), { method: 'PUT', body: { quantity } }),
+  removeItem: (sku: string) => shopperRequest<Cart>(item(sku), { method: 'DELETE' }),
+  placeOrder: (request: CheckoutRequest) =>
+    shopperRequest<Order>('/api/orders', { method: 'POST', body: request, timeoutMs: 30_000 }),
+  orders: () => shopperRequest<{ orders: Order[] }>('/api/orders'),
+  order: (id: string) => shopperRequest<Order>(`/api/orders/${encodeURIComponent(id)}`),
+};

@@ -1,0 +1,27 @@
+// Runs in: renderer (DOM). Entry of the shopper web app (served at /shop/ and for label URLs).
+import '../shared/base.css';
+import { createApp } from 'vue';
+import { createPinia } from 'pinia';
+import App from './App.vue';
+import { createAppI18n } from '../shared/i18n';
+import { createShopperRouter } from './router';
+
+/**
+ * Opened from a label URL (/q/<storeId>/<sku>?s=<sig>)? Take the label as a pending scan and
+ * rewrite the address to the cart (/shop/) before the router starts, so a reload does not add
+ * the product again. App.vue posts the scan.
+ */
+function takeLabelFromAddress(): string | null {
+  if (!location.pathname.startsWith('/q/')) return null;
+  const code = location.pathname + location.search;
+  history.replaceState(null, '', '/shop/');
+  return code;
+}
+
+const label = takeLabelFromAddress();
+
+const app = createApp(App, { label });
+app.use(createPinia());
+app.use(createAppI18n());
+app.use(createShopperRouter());
+app.mount('#app');

@@ -1,0 +1,23 @@
+// Runs in: renderer (DOM). The shopper app's routes (history mode under /shop/). Label URLs
+// (/q/...) are handled in main.ts before the router starts.
+import { createRouter, createWebHistory } from 'vue-router';
+import CartView from './views/CartView.vue';
+import CheckoutView from './views/CheckoutView.vue';
+import OrdersView from './views/OrdersView.vue';
+import ReceiptView from './views/ReceiptView.vue';
+
+export function createShopperRouter() {
+  return createRouter({
+    history: createWebHistory('/shop/'),
+    routes: [
+      { path: '/', name: 'cart', component: CartView },
+      // The scanner (and the zxing decoder behind it) loads only when the camera opens.
+      { path: '/scan', name: 'scan', component: () => import('./views/ScannerView.vue') },
+      { path: '/checkout', name: 'checkout', component: CheckoutView },
+      { path: '/orders', name: 'orders', component: OrdersView },
+      { path: '/orders/:id', name: 'receipt', component: ReceiptView, props: true },
+      { path: '/:rest(.*)*', redirect: { name: 'cart' } },
+    ],
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  });
+}

@@ -1,0 +1,70 @@
+// Runs in: renderer (DOM). The shopper's cart as the server last reported it.
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { Cart, CartLine } from '../../shared/types';
+import { shopperApi } from '../api';
+
+export const MAX_QUANTITY = 99;
+
+export const useCartStore = defineStore('cart', () => {
+  const cart = ref<Cart | null>(null);
+  const loading = ref(false);
+  /** SKUs with a change in flight, so a double tap does not send two changes at once. */
+  const busy = ref<Record<string, boolean>>({});
+
+  const items = computed<CartLine[]>(() => cart.value?.items ?? []);
+  const count = computed(() => cart.value?.count ?? 0);
+  const total = computed(() => cart.value?.total ?? 0);
+  const currency = computed(() => cart.value?.currency ?? null);
+  const isEmpty = computed(() => items.value.length === 0);
+  const loaded = computed(() => cart.value !== null);
+
+  async function load(): Promise<void> {
+    loading.value = true;
+    try {
+      cart.value = await shopperApi.cart();
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  async function withBusy<T>(sku: string, work: () => Promise<T>): Promise<T | undefined> {
+    if (busy.value[sku]) return undefined;
+    busy.value = { ...busy.value, [sku]: true };
+    try {
+      return await work();
+    } finally {
+      const { [sku]: _done, ...rest } = busy.value;
+      busy.value = rest;
+    }
+  }
+
+  /** Adds one of the product a label names; returns the line that was added to. */
+  async function scan(code: string): Promise<CartLine | undefined> {
+    const result = await shopperApi.scan(code);
+    cart.value = result.cart;
+    const sku = result.product?.sku ?? result.added?.sku;
+    return result.cart.items.find((line) => line.sku === sku);
+  }
+
+  /** Manual code entry: adds `quantity` of a SKU; returns its line. */
+  async function add(sku: string, quantity = 1): Promise<CartLine | undefined> {
+    cart.value = await shopperApi.addItem(sku, quantity);
+    return cart.value.items.find((line) => line.sku === sku);
+  }
+
+  async function setQuantity(sku: string, quantity: number): Promise<void> {
+    const clamped = Math.max(0, Math.min(MAX_QUANTITY, Math.trunc(quantity)));
+    await withBusy(sku, async () => {
+      cart.value = await shopperApi.setQuantity(sku, clamped);
+    });
+  }
+
+  async function remove(sku: string): Promise<void> {
+    await withBusy(sku, async () => {
+      cart.value = await shopperApi.removeItem(sku);
+    });
+  }
+
+  return { cart, loading, busy, items, count, total, currency, isEmpty, loaded, load, scan, add, setQuantity, remove };
+});
