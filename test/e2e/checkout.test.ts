@@ -1,0 +1,145 @@
+// Runs in: node (tests). A shopper's phone and a staff monitor in a real browser, end to end.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { initStation } from '../../server/store/station.js';
+import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
+import { labelPath } from '../../server/protocol/label.js';
+import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
+import { launchBrowser, PHONE, screenshot, STAFF_PC } from './browser.js';
+
+let dir: string;
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'omni-e2e-'));
+  const { station } = initStation({ dataDir: join(dir, 'data'), storeId: TEST_STORE_ID, name: '테스트 매장', pin: TEST_PIN });
+  insertProducts(station, SAMPLE_PRODUCTS);
+  station.close();
+  server = await startStoreServer({ dataDir: join(dir, 'data'), port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('scan, check out, see it on the monitor', () => {
+  it('takes an order from a label URL on a phone to the live monitor within a second', async () => {
+    const monitorContext = await browser.newContext({ ...STAFF_PC, locale: 'ko-KR' });
+    const monitor = await monitorContext.newPage();
+    await monitor.goto(`${server.url}/monitor/`);
+    await monitor.getByTestId('pin-input').fill(TEST_PIN);
+    await monitor.getByTestId('pin-submit').click();
+    await monitor.getByTestId('live-indicator').waitFor();
+    await expect.poll(() => monitor.getByTestId('live-indicator').getAttribute('data-status')).toBe('live');
+    await screenshot(monitor, 'monitor-empty-ko');
+
+    const phoneContext = await browser.newContext({ ...PHONE, locale: 'ko-KR' });
+    const phone = await phoneContext.newPage();
+    await phone.goto(`${server.url}${labelPath(server.station.labelKey, TEST_STORE_ID, 'MILK-1')}`);
+    await phone.getByTestId('cart-item').first().waitFor();
+    expect(new URL(phone.url()).pathname).toBe('/shop/');
+    await expect.poll(() => phone.getByTestId('cart-item').count()).toBe(1);
+    await screenshot(phone, 'shopper-cart-after-label-ko');
+
+    // A reload must not add the product a second time.
+    await phone.reload();
+    await phone.getByTestId('cart-item').first().waitFor();
+    await expect.poll(() => phone.getByTestId('cart-item').count()).toBe(1);
+
+    // Second product by manual code entry (the camera has no picture in a headless browser).
+    await phone.getByTestId('manual-sku-input').fill('SNK-2');
+    await phone.getByTestId('manual-sku-submit').click();
+    await expect.poll(() => phone.getByTestId('cart-item').count()).toBe(2);
+    await phone.locator('[data-testid="cart-item"][data-sku="SNK-2"]').getByTestId('qty-plus').click();
+    await expect.poll(async () => (await phone.getByTestId('cart-total').textContent())?.replace(/\s/g, '')).toContain('5,100');
+    await screenshot(phone, 'shopper-cart-two-products-ko');
+
+    await phone.getByTestId('go-checkout').click();
+    await phone.getByTestId('orderer-name').fill('김민지');
+    await phone.getByTestId('orderer-contact').fill('010-1234-5678');
+    await phone.getByTestId('fulfilment-pickup').check();
+    await phone.getByTestId('payment-card').check();
+    await screenshot(phone, 'shopper-checkout-ko');
+
+    const placedAt = Date.now();
+    await phone.getByTestId('place-order').click();
+    const card = monitor.getByTestId('order-card').first();
+    await card.waitFor({ timeout: 1000 });
+    const seenAfter = Date.now() - placedAt;
+    expect(seenAfter).toBeLessThan(1000);
+    expect(await card.getAttribute('data-state')).toBe('placed');
+    await phone.getByTestId('order-number').waitFor();
+    expect(await phone.getByTestId('order-number').textContent()).toContain('1');
+    await screenshot(phone, 'shopper-receipt-ko');
+    await expect.poll(() => monitor.getByTestId('count-placed').textContent()).toContain('1');
+    await expect.poll(() => card.textContent()).toContain('김민지');
+    await screenshot(monitor, 'monitor-order-arrived-ko');
+
+    await card.click();
+    await monitor.getByTestId('order-detail').waitFor();
+    await screenshot(monitor, 'monitor-order-detail-ko');
+    await monitor.getByTestId('hand-over').click();
+    await expect.poll(() => monitor.getByTestId('order-card').first().getAttribute('data-state')).toBe('handed_over');
+    await screenshot(monitor, 'monitor-handed-over-ko');
+
+    await monitorContext.close();
+    await phoneContext.close();
+  });
+
+  it('shows a forged label as a clear error and adds nothing', async () => {
+    const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+    const phone = await context.newPage();
+    const genuine = labelPath(server.station.labelKey, TEST_STORE_ID, 'RAMEN-3');
+    const forged = genuine.replace(/s=(.)/, (_m, c: string) => `s=${c === 'A' ? 'B' : 'A'}`);
+    await phone.goto(`${server.url}${forged}`);
+    await phone.getByTestId('error-banner').waitFor();
+    expect(await phone.getByTestId('error-banner').textContent()).toMatch(/genuine|forged|not valid/i);
+    expect(await phone.getByTestId('cart-item').count()).toBe(0);
+    await screenshot(phone, 'shopper-forged-label-en');
+    await context.close();
+  });
+
+  it('resumes the monitor feed after a dropped connection without losing or duplicating orders', async () => {
+    const context = await browser.newContext({ ...STAFF_PC, locale: 'en-US' });
+    const monitor = await context.newPage();
+    await monitor.goto(`${server.url}/monitor/`);
+    await monitor.getByTestId('pin-input').fill(TEST_PIN);
+    await monitor.getByTestId('pin-submit').click();
+    await expect.poll(() => monitor.getByTestId('live-indicator').getAttribute('data-status')).toBe('live');
+    const before = await monitor.getByTestId('order-card').count();
+
+    // Drop every open connection of the server; EventSource reconnects with Last-Event-ID.
+    server.app.server.closeAllConnections();
+    const api = await placeOrderThroughApi();
+    await expect.poll(() => monitor.getByTestId('order-card').count(), { timeout: 8000 }).toBe(before + 1);
+    await expect.poll(() => monitor.locator(`[data-testid="order-card"][data-order-id="${api}"]`).count()).toBe(1);
+    await screenshot(monitor, 'monitor-after-reconnect-en');
+    await context.close();
+  });
+});
+
+async function placeOrderThroughApi(): Promise<string> {
+  const deviceId = `api-${crypto.randomUUID()}`;
+  const session = await (await fetch(`${server.url}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ deviceId }),
+  })).json() as { token: string };
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${session.token}`, 'x-device-id': deviceId };
+  await fetch(`${server.url}/api/cart/items`, { method: 'POST', headers, body: JSON.stringify({ sku: 'RAMEN-3' }) });
+  const orderId = crypto.randomUUID();
+  const response = await fetch(`${server.url}/api/orders`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ orderId, orderer: { name: 'Alex Kim', contact: 'alex@example.com' }, fulfilment: { type: 'pickup' }, payment: { method: 'easy_pay', token: 'tok_easy_12345678' } }),
+  });
+  if (response.status !== 201) throw new Error(`order: ${response.status} ${await response.text()}`);
+  return orderId;
+}
