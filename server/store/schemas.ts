@@ -2,7 +2,7 @@
 import { Type, type Static } from 'typebox';
 
 // "." and ".." are dot segments a URL cannot carry (see isSku).
-export const Sku = Type.String({ pattern: '^(?!\.{1,2}$)[A-Za-z0-9._-]{1,64}$' });
+export const Sku = Type.String({ pattern: '^(?!\\.{1,2}$)[A-Za-z0-9._-]{1,64}$' });
 export const Uuid = Type.String({
   pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
 });

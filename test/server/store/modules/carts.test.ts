@@ -87,3 +87,17 @@ describe('cart', () => {
     expect(other.json().sessionId).not.toBe(a.sessionId);
   });
 });
+
+describe('product codes', () => {
+  it('accepts short codes and refuses the dot segments . and ..', async () => {
+    await t.close();
+    t = await createTestStation({ products: [{ sku: 'AB', name: 'Short code', price: 100 }] });
+    const shopper = await startShopper(t.app);
+    const short = await t.app.inject({ method: 'POST', url: '/api/cart/items', headers: shopper.headers, payload: { sku: 'AB' } });
+    expect(short.statusCode).toBe(200);
+    for (const sku of ['.', '..']) {
+      const dots = await t.app.inject({ method: 'POST', url: '/api/cart/items', headers: shopper.headers, payload: { sku } });
+      expect(dots.statusCode).toBe(400);
+    }
+  });
+});
