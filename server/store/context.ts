@@ -8,6 +8,7 @@ import { CartRepository } from './modules/carts/repository.js';
 import { OrderService } from './modules/orders/service.js';
 import { StaffSessions } from './modules/staff/repository.js';
 import { CatalogueRepository } from './modules/catalogue/repository.js';
+import { OutboxRepository } from './modules/outbox/repository.js';
 
 export interface StationContext {
   db: Db;
@@ -20,11 +21,13 @@ export interface StationContext {
   carts: CartRepository;
   orders: OrderService;
   staff: StaffSessions;
+  outbox: OutboxRepository;
 }
 
 export function createContext(db: Db, config: StationConfig, labelKey: Buffer, clock: Clock): StationContext {
   const hub = new EventHub(db);
   const carts = new CartRepository(db);
+  const outbox = new OutboxRepository(db);
   return {
     db,
     config,
@@ -34,7 +37,8 @@ export function createContext(db: Db, config: StationConfig, labelKey: Buffer, c
     catalogue: new CatalogueRepository(db),
     sessions: new SessionRepository(db),
     carts,
-    orders: new OrderService(db, carts, hub, clock),
+    orders: new OrderService(db, carts, hub, outbox, clock),
     staff: new StaffSessions(db),
+    outbox,
   };
 }

@@ -96,4 +96,21 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'outbox for central sync',
+    sql: `
+      -- Every order and payment change, in the transaction of the change itself, waiting to be
+      -- sent to central. seq is the per-store sequence central acknowledges contiguously.
+      CREATE TABLE outbox (
+        seq         INTEGER PRIMARY KEY,
+        id          TEXT NOT NULL UNIQUE,
+        type        TEXT NOT NULL,
+        payload     TEXT NOT NULL,
+        occurred_at INTEGER NOT NULL,
+        acked_at    INTEGER
+      ) STRICT;
+      CREATE INDEX outbox_unacked ON outbox(seq) WHERE acked_at IS NULL;
+    `,
+  },
 ];

@@ -8,6 +8,7 @@ import type { Clock } from '../../clock.js';
 import type { Order, OrderState, StaffOrder } from '../../schemas.js';
 import type { CartRepository } from '../carts/repository.js';
 import type { ShopperIdentity } from '../sessions/repository.js';
+import type { OutboxRepository } from '../outbox/repository.js';
 import type { CheckoutBody } from './schemas.js';
 
 const PHONE = /^\+?[0-9][0-9 ()-]{5,19}$/;
@@ -51,6 +52,7 @@ export class OrderService {
     private readonly db: Db,
     private readonly carts: CartRepository,
     private readonly hub: EventHub,
+    private readonly outbox: OutboxRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -105,7 +107,9 @@ export class OrderService {
         insertItem.run(body.orderId, index + 1, item.sku, item.name, item.unitPrice, item.quantity);
       });
       this.carts.clear(shopper.sessionId);
-      event = this.hub.record('order.placed', body.orderId, this.staffView(body.orderId), now);
+      const view = this.staffView(body.orderId);
+      event = this.hub.record('order.placed', body.orderId, view, now);
+      this.outbox.append('order.placed', syncPayload(view), now);
       return { id: body.orderId, created: true };
     })();
     if (event) this.hub.publish(event);
@@ -157,7 +161,9 @@ export class OrderService {
       this.db
         .prepare('UPDATE orders SET state = ?, cancel_reason = ?, updated_at = ? WHERE id = ?')
         .run(rule.to, action === 'cancel' ? (reason?.trim() || null) : null, now, id);
-      event = this.hub.record('order.updated', id, this.staffView(id), now);
+      const view = this.staffView(id);
+      event = this.hub.record('order.updated', id, view, now);
+      this.outbox.append('order.updated', syncPayload(view), now);
     })();
     if (event) this.hub.publish(event);
     return this.staffView(id);
@@ -203,6 +209,21 @@ export class OrderService {
       deviceId: row.device_id,
     };
   }
+}
+
+/** What central learns of an order: amounts and items for reconciliation, no orderer data. */
+function syncPayload(order: StaffOrder) {
+  return {
+    orderId: order.id,
+    number: order.number,
+    state: order.state,
+    total: order.total,
+    currency: order.currency,
+    items: order.items.map(({ sku, unitPrice, quantity }) => ({ sku, unitPrice, quantity })),
+    fulfilment: order.fulfilment.type,
+    paymentMethod: order.payment.method,
+    ...(order.cancelReason ? { cancelReason: order.cancelReason } : {}),
+  };
 }
 
 function validateCheckout(body: CheckoutBody): void {

@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backoffDelay, SyncWorker, type SyncTransport } from '../../../../server/store/sync/worker.js';
+import type { OutboxEvent } from '../../../../server/store/modules/outbox/repository.js';
+import { checkoutBody, createTestStation, startShopper, staffCookie, type TestStation } from '../../../helpers/station.js';
+
+/** An in-memory central: stores each seq once and acks the highest contiguous one. */
+class FakeCentral implements SyncTransport {
+  readonly stored = new Map<number, OutboxEvent>();
+  readonly deliveries: number[][] = [];
+  down = false;
+  forgetAbove: number | undefined;
+
+  async sendBatch(events: readonly OutboxEvent[]) {
+    if (this.down) throw new Error('connect ECONNREFUSED');
+    this.deliveries.push(events.map((e) => e.seq));
+    for (const event of events) {
+      if (this.forgetAbove !== undefined && event.seq > this.forgetAbove) continue;
+      const seen = this.stored.get(event.seq);
+      if (seen && seen.id !== event.id) throw new Error('conflict');
+      this.stored.set(event.seq, event);
+    }
+    let ackSeq = 0;
+    while (this.stored.has(ackSeq + 1)) ackSeq++;
+    return { ackSeq };
+  }
+}
+
+let t: TestStation;
+beforeEach(async () => {
+  t = await createTestStation();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+async function placeOrders(n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const shopper = await startShopper(t.app);
+    await t.app.inject({ method: 'POST', url: '/api/cart/items', headers: shopper.headers, payload: { sku: 'MILK-1' } });
+    const body = checkoutBody();
+    const response = await t.app.inject({ method: 'POST', url: '/api/orders', headers: shopper.headers, payload: body });
+    expect(response.statusCode).toBe(201);
+    ids.push(body.orderId);
+  }
+  return ids;
+}
+
+describe('outbox', () => {
+  it('gets one event per order change, in the transaction of the change, without orderer data', async () => {
+    const [id] = await placeOrders(1);
+    const cookie = await staffCookie(t.app);
+    await t.app.inject({ method: 'POST', url: `/api/staff/orders/${id}/hand-over`, headers: { cookie } });
+    // A refused change leaves no trace.
+    await t.app.inject({ method: 'POST', url: `/api/staff/orders/${id}/cancel`, headers: { cookie }, payload: {} });
+    const empty = await startShopper(t.app);
+    await t.app.inject({ method: 'POST', url: '/api/orders', headers: empty.headers, payload: checkoutBody() });
+
+    const events = t.app.station.outbox.pending(10);
+    expect(events.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'order.placed'],
+      [2, 'order.updated'],
+    ]);
+    expect(events[0]!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(events[1]!.payload).toMatchObject({ orderId: id, state: 'handed_over', total: 1500, currency: 'KRW' });
+    expect(JSON.stringify(events)).not.toContain('김민지');
+    expect(JSON.stringify(events)).not.toContain('010-1234-5678');
+  });
+});
+
+describe('sync worker', () => {
+  it('sends the outbox in seq order in batches and settles it on the ack', async () => {
+    await placeOrders(5);
+    const central = new FakeCentral();
+    const worker = new SyncWorker({ outbox: t.app.station.outbox, transport: central, clock: t.clock, batchSize: 2 });
+    expect(await worker.drain()).toBe(5);
+    expect(central.deliveries).toEqual([[1, 2], [3, 4], [5]]);
+    expect(t.app.station.outbox.status()).toMatchObject({ backlog: 0, lastSeq: 5, ackedSeq: 5 });
+    expect(await worker.drain()).toBe(0);
+  });
+
+  it('keeps everything while central is down and delivers it once when it returns', async () => {
+    await placeOrders(3);
+    const central = new FakeCentral();
+    central.down = true;
+    const errors: number[] = [];
+    const worker = new SyncWorker({
+      outbox: t.app.station.outbox,
+      transport: central,
+      clock: t.clock,
+      baseDelayMs: 5,
+      maxDelayMs: 20,
+      idlePollMs: 10,
+      onError: (_e, attempt) => errors.push(attempt),
+    });
+    worker.start();
+    await expect.poll(() => errors.length).toBeGreaterThanOrEqual(3);
+    expect(errors.slice(0, 3)).toEqual([1, 2, 3]);
+    expect(worker.status).toMatchObject({ state: 'retrying', lastError: 'connect ECONNREFUSED' });
+    expect(t.app.station.outbox.status().backlog).toBe(3);
+    await placeOrders(2);
+    central.down = false;
+    await expect.poll(() => t.app.station.outbox.status().backlog).toBe(0);
+    await worker.stop();
+    expect([...central.stored.keys()].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+    expect(worker.status.attempt).toBe(0);
+  });
+
+  it('settles only what central acknowledged contiguously and resends the rest', async () => {
+    await placeOrders(4);
+    const central = new FakeCentral();
+    central.forgetAbove = 2;
+    const worker = new SyncWorker({ outbox: t.app.station.outbox, transport: central, clock: t.clock });
+    expect(await worker.drain()).toBe(2);
+    expect(t.app.station.outbox.status()).toMatchObject({ backlog: 2, ackedSeq: 2 });
+    central.forgetAbove = undefined;
+    expect(await worker.drain()).toBe(2);
+    expect(central.deliveries).toEqual([[1, 2, 3, 4], [3, 4]]);
+  });
+
+  it('wakes at once when nudged instead of waiting for the next poll', async () => {
+    const central = new FakeCentral();
+    const worker = new SyncWorker({ outbox: t.app.station.outbox, transport: central, clock: t.clock, idlePollMs: 60_000 });
+    worker.start();
+    await expect.poll(() => worker.status.state).toBe('idle');
+    await placeOrders(1);
+    worker.nudge();
+    await expect.poll(() => central.stored.size).toBe(1);
+    await worker.stop();
+  });
+});
+
+describe('backoff', () => {
+  it('grows exponentially up to the cap, with full jitter', () => {
+    const max = (attempt: number) => backoffDelay(attempt, 500, 60_000, () => 0.999999);
+    expect([1, 2, 3, 4].map(max)).toEqual([499, 999, 1999, 3999]);
+    expect(max(20)).toBe(59_999);
+    expect(backoffDelay(5, 500, 60_000, () => 0)).toBe(0);
+  });
+});
