@@ -1,6 +1,7 @@
 // Runs in: node (bench child process). The real store server as `serve` runs it, on a fresh
 // station with a bench catalogue; session and PIN rate limits are lifted because hundreds of
 // simulated shoppers share one loopback address.
+import { CatalogueRepository } from '../store/modules/catalogue/repository.js';
 import { labelPath } from '../protocol/label.js';
 import { startStoreServer } from '../store/server.js';
 import { initStation } from '../store/station.js';
@@ -20,13 +21,17 @@ serveChild(async () => {
     publicUrl: 'http://127.0.0.1',
   });
   const skus = Array.from({ length: productCount }, (_, i) => `BENCH-${String(i + 1).padStart(4, '0')}`);
-  // The same row shape an import writes; names are Korean like the stores this is built for.
-  const insert = station.db.prepare(
-    'INSERT INTO products (sku, name, price, currency, extra, updated_at) VALUES (?, ?, ?, ?, ?, 0)',
+  // Written as an import writes them; names are Korean like the stores this is built for.
+  new CatalogueRepository(station.db).importRows(
+    skus.map((sku, i) => ({
+      sku,
+      name: `벤치 상품 ${i + 1}`,
+      price: 500 + ((i * 370) % 9500),
+      currency: 'KRW',
+      rfid: [],
+      extra: { name_en: `Bench product ${i + 1}` },
+    })),
   );
-  station.db.transaction(() => {
-    skus.forEach((sku, i) => insert.run(sku, `벤치 상품 ${i + 1}`, 500 + ((i * 370) % 9500), 'KRW', JSON.stringify({ name_en: `Bench product ${i + 1}` })));
-  })();
   const labels = skus.map((sku) => labelPath(station.labelKey, BENCH_STORE_ID, sku));
   station.close();
 

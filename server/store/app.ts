@@ -3,7 +3,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySse from '@fastify/sse';
 import fastifySwagger from '@fastify/swagger';
@@ -15,6 +14,7 @@ import { body, ErrorBody, installErrorHandling } from './errors.js';
 import type { Station } from './station.js';
 import { Cart, Order, Product, StaffOrder } from './schemas.js';
 import { registerPages } from './plugins/pages.js';
+import { installSecurityHeaders } from './plugins/security-headers.js';
 import { sessionRoutes } from './modules/sessions/routes.js';
 import { cartRoutes } from './modules/carts/routes.js';
 import { orderRoutes } from './modules/orders/routes.js';
@@ -81,14 +81,12 @@ export async function buildApp(options: AppOptions): Promise<StoreApp> {
       },
     },
   });
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY },
+  installSecurityHeaders(
+    app,
+    { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY }, crossOriginEmbedderPolicy: false },
     // Camera for the label scanner on the same origin, nothing else.
-    crossOriginEmbedderPolicy: false,
-  });
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('permissions-policy', 'camera=(self), microphone=(), geolocation=(), payment=()');
-  });
+    { 'permissions-policy': 'camera=(self), microphone=(), geolocation=(), payment=()' },
+  );
   await app.register(fastifyRateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => ({

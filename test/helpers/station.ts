@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { buildApp, type StoreApp } from '../../server/store/app.js';
 import { ManualClock } from '../../server/store/clock.js';
 import { initStation, type Station } from '../../server/store/station.js';
+import { CatalogueRepository } from '../../server/store/modules/catalogue/repository.js';
 
 export const TEST_PIN = '482913';
 export const TEST_STORE_ID = 'TEST-001';
@@ -35,16 +36,16 @@ export interface TestStation {
 }
 
 export function insertProducts(station: Pick<Station, 'db'>, products: TestProduct[]): void {
-  const insert = station.db.prepare(
-    'INSERT INTO products (sku, name, price, currency, extra, updated_at) VALUES (?, ?, ?, ?, ?, 0)',
+  new CatalogueRepository(station.db).importRows(
+    products.map((p) => ({
+      sku: p.sku,
+      name: p.name,
+      price: p.price,
+      currency: p.currency ?? 'KRW',
+      rfid: p.rfid ?? [],
+      extra: p.nameEn ? { name_en: p.nameEn } : {},
+    })),
   );
-  const tag = station.db.prepare('INSERT INTO product_tags (tag, sku) VALUES (?, ?)');
-  station.db.transaction(() => {
-    for (const p of products) {
-      insert.run(p.sku, p.name, p.price, p.currency ?? 'KRW', JSON.stringify(p.nameEn ? { name_en: p.nameEn } : {}));
-      for (const t of p.rfid ?? []) tag.run(t, p.sku);
-    }
-  })();
 }
 
 export async function createTestStation(

@@ -6,89 +6,70 @@ import type { Cart } from '../../schemas.js';
 export const MAX_QUANTITY = 99;
 export const MAX_LINES = 100;
 
-interface CartRow {
-  sku: string;
-  name: string;
-  nameEn: string | null;
-  unitPrice: number;
-  currency: string;
-  quantity: number;
-}
+/** sku, name, name_en, price, currency, quantity */
+type CartRow = [string, string, string | null, number, string, number];
 
 export class CartRepository {
   private readonly lines;
-  private readonly product;
-  private readonly quantityOf;
+  private readonly addState;
   private readonly upsert;
   private readonly update;
   private readonly remove;
-  private readonly lineCount;
-  private readonly cartCurrency;
 
   constructor(private readonly db: Db) {
     this.lines = db.prepare(`
-      SELECT c.sku, p.name, json_extract(p.extra, '$.name_en') AS nameEn, p.price AS unitPrice,
-             p.currency, c.quantity
+      SELECT c.sku, p.name, p.name_en, p.price, p.currency, c.quantity
       FROM cart_items c JOIN products p ON p.sku = c.sku
-      WHERE c.session_id = ? ORDER BY c.added_at, c.sku`);
-    this.product = db.prepare('SELECT sku, currency FROM products WHERE sku = ?');
-    this.quantityOf = db.prepare('SELECT quantity FROM cart_items WHERE session_id = ? AND sku = ?');
+      WHERE c.session_id = ? ORDER BY c.added_at, c.sku`).raw(true);
+    this.addState = db.prepare(`
+      SELECT p.currency AS productCurrency,
+        (SELECT quantity FROM cart_items WHERE session_id = @sessionId AND sku = @sku) AS current,
+        (SELECT count(*) FROM cart_items WHERE session_id = @sessionId) AS lines,
+        (SELECT cp.currency FROM cart_items ci JOIN products cp ON cp.sku = ci.sku
+          WHERE ci.session_id = @sessionId LIMIT 1) AS cartCurrency
+      FROM products p WHERE p.sku = @sku`);
     this.upsert = db.prepare(`
       INSERT INTO cart_items (session_id, sku, quantity, added_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (session_id, sku) DO UPDATE SET quantity = excluded.quantity`);
     this.update = db.prepare('UPDATE cart_items SET quantity = ? WHERE session_id = ? AND sku = ?');
     this.remove = db.prepare('DELETE FROM cart_items WHERE session_id = ? AND sku = ?');
-    this.lineCount = db.prepare('SELECT count(*) AS n FROM cart_items WHERE session_id = ?');
-    this.cartCurrency = db.prepare(`
-      SELECT p.currency FROM cart_items c JOIN products p ON p.sku = c.sku
-      WHERE c.session_id = ? LIMIT 1`);
   }
 
   view(sessionId: string): Cart {
+    // Raw rows: building row objects in better-sqlite3 cost more than the query itself.
     const rows = this.lines.all(sessionId) as CartRow[];
     let total = 0;
     let count = 0;
-    const items = rows.map((row) => {
-      const lineTotal = row.unitPrice * row.quantity;
+    const items = rows.map(([sku, name, nameEn, unitPrice, currency, quantity]) => {
+      const lineTotal = unitPrice * quantity;
       total += lineTotal;
-      count += row.quantity;
-      return {
-        sku: row.sku,
-        name: row.name,
-        ...(row.nameEn ? { nameEn: row.nameEn } : {}),
-        unitPrice: row.unitPrice,
-        quantity: row.quantity,
-        lineTotal,
-        currency: row.currency,
-      };
+      count += quantity;
+      return { sku, name, ...(nameEn ? { nameEn } : {}), unitPrice, quantity, lineTotal, currency };
     });
-    return { items, count, total, currency: rows[0]?.currency ?? null };
+    return { items, count, total, currency: rows[0]?.[4] ?? null };
   }
 
   /** Adds `quantity` of a product; refuses what would break the cart's limits. */
   add(sessionId: string, sku: string, quantity: number, now: number): void {
-    this.db.transaction(() => {
-      const product = this.product.get(sku) as { sku: string; currency: string } | undefined;
-      if (!product) throw new AppError(404, 'product_not_found', `No product with code ${sku}.`);
-      const current = (this.quantityOf.get(sessionId, sku) as { quantity: number } | undefined)
-        ?.quantity;
-      if (current === undefined) {
-        const lines = (this.lineCount.get(sessionId) as { n: number }).n;
-        if (lines >= MAX_LINES) {
-          throw new AppError(409, 'cart_full', `A cart holds at most ${MAX_LINES} different products.`);
-        }
-        const currency = (this.cartCurrency.get(sessionId) as { currency: string } | undefined)
-          ?.currency;
-        if (currency !== undefined && currency !== product.currency) {
-          throw new AppError(409, 'currency_mismatch', 'This product is priced in another currency.');
-        }
+    // One read for every check, then one write: this is the hottest path of the station (a
+    // scan), and both statements run without yielding, so no other request can slip between.
+    const state = this.addState.get({ sessionId, sku }) as
+      | { productCurrency: string; current: number | null; lines: number; cartCurrency: string | null }
+      | undefined;
+    if (!state) throw new AppError(404, 'product_not_found', `No product with code ${sku}.`);
+    if (state.current === null) {
+      if (state.lines >= MAX_LINES) {
+        throw new AppError(409, 'cart_full', `A cart holds at most ${MAX_LINES} different products.`);
       }
-      const next = (current ?? 0) + quantity;
-      if (next > MAX_QUANTITY) {
-        throw new AppError(409, 'quantity_limit', `At most ${MAX_QUANTITY} of one product per order.`);
+      if (state.cartCurrency !== null && state.cartCurrency !== state.productCurrency) {
+        throw new AppError(409, 'currency_mismatch', 'This product is priced in another currency.');
       }
-      this.upsert.run(sessionId, sku, next, now);
-    })();
+    }
+    const next = (state.current ?? 0) + quantity;
+    if (next > MAX_QUANTITY) {
+      throw new AppError(409, 'quantity_limit', `At most ${MAX_QUANTITY} of one product per order.`);
+    }
+    this.upsert.run(sessionId, sku, next, now);
   }
 
   setQuantity(sessionId: string, sku: string, quantity: number): void {

@@ -91,11 +91,12 @@ export class CatalogueRepository {
     this.statements = {
       exists: db.prepare('SELECT 1 FROM products WHERE sku = ?').pluck(),
       upsert: db.prepare(`
-        INSERT INTO products (sku, name, price, currency, image, extra, updated_at)
-        VALUES (@sku, @name, @price, @currency, @image, @extra, @updatedAt)
+        INSERT INTO products (sku, name, name_en, price, currency, image, extra, updated_at)
+        VALUES (@sku, @name, @nameEn, @price, @currency, @image, @extra, @updatedAt)
         ON CONFLICT (sku) DO UPDATE SET
-          name = excluded.name, price = excluded.price, currency = excluded.currency,
-          image = excluded.image, extra = excluded.extra, updated_at = excluded.updated_at`),
+          name = excluded.name, name_en = excluded.name_en, price = excluded.price,
+          currency = excluded.currency, image = excluded.image, extra = excluded.extra,
+          updated_at = excluded.updated_at`),
       deleteTags: db.prepare('DELETE FROM product_tags WHERE sku = ?'),
       tagOwner: db.prepare('SELECT sku FROM product_tags WHERE tag = ?').pluck(),
       insertTag: db.prepare('INSERT INTO product_tags (tag, sku) VALUES (?, ?)'),
@@ -107,7 +108,7 @@ export class CatalogueRepository {
         ${SELECT_PRODUCT}
         WHERE p.sku LIKE @prefix ESCAPE '\\'
            OR p.name LIKE @infix ESCAPE '\\'
-           OR json_extract(p.extra, '$.${NAME_EN_FIELD}') LIKE @infix ESCAPE '\\'
+           OR p.name_en LIKE @infix ESCAPE '\\'
         ORDER BY (p.sku = @exact COLLATE NOCASE) DESC, (p.sku LIKE @prefix ESCAPE '\\') DESC,
                  p.name, p.sku
         LIMIT @limit`),
@@ -247,6 +248,7 @@ function toDbRow(row: CatalogueRow, now: number) {
   return {
     sku: row.sku,
     name: row.name,
+    nameEn: typeof row.extra[NAME_EN_FIELD] === 'string' && row.extra[NAME_EN_FIELD] !== '' ? row.extra[NAME_EN_FIELD] : null,
     price: row.price,
     currency: row.currency,
     image: row.image ?? null,

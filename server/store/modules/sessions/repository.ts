@@ -8,7 +8,12 @@ export interface ShopperIdentity {
   deviceId: string;
 }
 
+/** Sessions looked up recently, by token: every shopper request authenticates, most of them
+ * within seconds of the last one. Bounded; the oldest entries go first. */
+const CACHE_LIMIT = 10_000;
+
 export class SessionRepository {
+  private readonly cache = new Map<string, { sessionId: string; deviceId: string; lastSeenAt: number }>();
   private readonly insert;
   private readonly byToken;
   private readonly touch;
@@ -32,12 +37,22 @@ export class SessionRepository {
 
   /** The session of a token, only when presented by the device it was issued to. */
   authenticate(token: string, deviceId: string, now: number): ShopperIdentity | null {
-    const row = this.byToken.get(hashToken(token)) as
-      | { id: string; deviceId: string; lastSeenAt: number }
-      | undefined;
-    if (!row || row.deviceId !== deviceId) return null;
+    let session = this.cache.get(token);
+    if (!session) {
+      const row = this.byToken.get(hashToken(token)) as
+        | { id: string; deviceId: string; lastSeenAt: number }
+        | undefined;
+      if (!row) return null;
+      session = { sessionId: row.id, deviceId: row.deviceId, lastSeenAt: row.lastSeenAt };
+      if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(token, session);
+    }
+    if (session.deviceId !== deviceId) return null;
     // Writing on every request would double the cost of a scan; a minute's precision is plenty.
-    if (now - row.lastSeenAt > 60_000) this.touch.run(now, row.id);
-    return { sessionId: row.id, deviceId: row.deviceId };
+    if (now - session.lastSeenAt > 60_000) {
+      this.touch.run(now, session.sessionId);
+      session.lastSeenAt = now;
+    }
+    return { sessionId: session.sessionId, deviceId: session.deviceId };
   }
 }
