@@ -12,6 +12,7 @@ import { systemClock } from './clock.js';
 import { createContext, type StationContext } from './context.js';
 import { body, ErrorBody, installErrorHandling } from './errors.js';
 import type { Station } from './station.js';
+import type { SyncTransport } from './sync/worker.js';
 import { Cart, Order, Product, StaffOrder } from './schemas.js';
 import { registerPages } from './plugins/pages.js';
 import { installSecurityHeaders } from './plugins/security-headers.js';
@@ -29,6 +30,8 @@ export interface AppOptions {
   rendererDir?: string;
   logger?: FastifyServerOptions['logger'];
   rateLimits?: { sessionsPerMinute?: number; pinAttemptsPerMinute?: number };
+  /** Where the outbox goes; without it the station sells and keeps its outbox. */
+  syncTransport?: SyncTransport;
 }
 
 export const CONTENT_SECURITY_POLICY = {
@@ -64,7 +67,10 @@ export async function buildApp(options: AppOptions): Promise<StoreApp> {
     options.station.config,
     options.station.labelKey,
     options.clock ?? systemClock,
+    options.syncTransport,
   );
+  // Stop after the batch in flight; whatever is not acknowledged stays in the outbox.
+  app.addHook('onClose', async () => ctx.sync?.stop());
   app.decorate('station', ctx);
   app.decorateRequest('shopper', null);
   installErrorHandling(app);

@@ -9,6 +9,7 @@ import { OrderService } from './modules/orders/service.js';
 import { StaffSessions } from './modules/staff/repository.js';
 import { CatalogueRepository } from './modules/catalogue/repository.js';
 import { OutboxRepository } from './modules/outbox/repository.js';
+import { SyncWorker, type SyncTransport } from './sync/worker.js';
 
 export interface StationContext {
   db: Db;
@@ -22,12 +23,23 @@ export interface StationContext {
   orders: OrderService;
   staff: StaffSessions;
   outbox: OutboxRepository;
+  /** Sends the outbox to central; null while the store is not registered with one. */
+  sync: SyncWorker | null;
 }
 
-export function createContext(db: Db, config: StationConfig, labelKey: Buffer, clock: Clock): StationContext {
+export function createContext(
+  db: Db,
+  config: StationConfig,
+  labelKey: Buffer,
+  clock: Clock,
+  syncTransport?: SyncTransport,
+): StationContext {
   const hub = new EventHub(db);
   const carts = new CartRepository(db);
   const outbox = new OutboxRepository(db);
+  const sync = syncTransport ? new SyncWorker({ outbox, transport: syncTransport, clock }) : null;
+  // Order events and outbox rows are written together, so a stored event means work for sync.
+  if (sync) hub.subscribe((event) => 'id' in event && sync.nudge());
   return {
     db,
     config,
@@ -40,5 +52,6 @@ export function createContext(db: Db, config: StationConfig, labelKey: Buffer, c
     orders: new OrderService(db, carts, hub, outbox, clock),
     staff: new StaffSessions(db),
     outbox,
+    sync,
   };
 }

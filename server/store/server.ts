@@ -2,7 +2,9 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyServerOptions } from 'fastify';
 import { buildApp, type AppOptions, type StoreApp } from './app.js';
-import { openStation, type Station } from './station.js';
+import { openStation, writeSetting, type Station } from './station.js';
+import { CentralClient } from './sync/central-client.js';
+import { systemClock } from './clock.js';
 
 export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
 const EVENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
@@ -21,6 +23,8 @@ export interface StartOptions {
   logger?: FastifyServerOptions['logger'];
   rendererDir?: string;
   rateLimits?: AppOptions['rateLimits'];
+  /** Overrides the registered central URL (central moved); the store key stays. */
+  centralUrl?: string;
 }
 
 /** Log configuration without PII: secrets and device ids never reach the log. */
@@ -37,12 +41,30 @@ export function productionLogger(level = 'info', stream?: NodeJS.WritableStream)
 
 export async function startStoreServer(options: StartOptions): Promise<RunningServer> {
   const station = openStation(options.dataDir);
+  if (options.centralUrl && options.centralUrl !== station.config.centralUrl) {
+    writeSetting(station.db, 'central_url', options.centralUrl);
+    station.config.centralUrl = options.centralUrl;
+  }
+  const storeKey = station.secrets.get('storeKey');
+  const syncTransport =
+    station.config.centralUrl && storeKey
+      ? new CentralClient({
+          baseUrl: station.config.centralUrl,
+          storeId: station.config.storeId,
+          storeKey: storeKey.toString('base64url'),
+          clock: systemClock,
+        })
+      : undefined;
   const app = await buildApp({
     station,
     rendererDir: options.rendererDir ?? DEFAULT_RENDERER_DIR,
     logger: options.logger ?? productionLogger(),
     rateLimits: options.rateLimits,
+    syncTransport,
   });
+  if (station.config.centralUrl && !storeKey) {
+    app.log.warn(`store ${station.config.storeId} is not registered with central: run omnistation register; orders stay on the station`);
+  }
   app.station.hub.purgeBefore(Date.now() - EVENT_RETENTION_MS);
   let closed = false;
   try {
@@ -52,6 +74,7 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
     station.close();
     throw error;
   }
+  app.station.sync?.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';

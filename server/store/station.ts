@@ -16,6 +16,8 @@ export interface StationConfig {
   currency: string;
   /** Origin printed on labels; the phone opens it. */
   publicUrl: string;
+  /** Central payment service this store is registered with, if any. */
+  centralUrl: string | null;
 }
 
 export interface Station {
@@ -58,7 +60,6 @@ export function initStation(options: InitOptions): { station: Station; pin: stri
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secrets = new FileSecretStore(join(dataDir, SECRETS_FILE));
   secrets.set('labelKey', newKey());
-  secrets.set('storeKey', newKey());
   const db = openDatabase(join(dataDir, DATABASE_FILE));
   const settings: Record<string, string> = {
     store_id: options.storeId,
@@ -116,6 +117,7 @@ function readConfig(db: Db): StationConfig {
     name: get('store_name'),
     currency: get('currency'),
     publicUrl: get('public_url'),
+    centralUrl: readSetting(db, 'central_url') ?? null,
   };
 }
 

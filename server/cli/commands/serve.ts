@@ -1,6 +1,6 @@
 // Runs in: node. `omnistation serve --data DIR --port N [--central URL]`: the headless store server.
-import { parsePort, parseCommandArgs, requireOption } from '../args.js';
-import { generateStoreId, initStation, isStation, writeSetting } from '../../store/station.js';
+import { CliError, parsePort, parseCommandArgs, requireOption } from '../args.js';
+import { generateStoreId, initStation, isStation } from '../../store/station.js';
 import { productionLogger, startStoreServer } from '../../store/server.js';
 import { untilSignal } from '../signals.js';
 
@@ -16,6 +16,9 @@ export async function run(argv: string[]): Promise<number> {
   });
   const dataDir = requireOption(values.data, '--data');
   const port = parsePort(values.port, 8080);
+  if (values.central !== undefined && !/^https?:\/\/[^\s/]+/.test(values.central)) {
+    throw new CliError(`--central must be an http(s) URL, not "${values.central}"`);
+  }
   if (!isStation(dataDir)) {
     const { station, pin } = initStation({ dataDir, storeId: generateStoreId() });
     process.stdout.write(`initialised store ${station.config.storeId} in ${station.dataDir}\nstaff PIN: ${pin}\n`);
@@ -26,12 +29,8 @@ export async function run(argv: string[]): Promise<number> {
     port,
     host: values.host,
     logger: productionLogger(values['log-level'] ?? 'info'),
+    centralUrl: values.central,
   });
-  if (values.central) {
-    // Kept for the sync worker; until it exists the station sells without syncing (issue 3).
-    writeSetting(server.station.db, 'central_url', values.central);
-    server.app.log.warn('central sync is not available in this build; orders stay on the station');
-  }
   process.stdout.write(`store ${server.station.config.storeId} listening on ${server.url}\n`);
   await untilSignal();
   await server.close();

@@ -69,6 +69,50 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
     });
 
     staff.get(
+      '/api/staff/status',
+      {
+        schema: {
+          tags: ['staff'],
+          summary: 'Station health for the monitor: central sync state and outbox backlog',
+          response: {
+            200: Type.Object({
+              storeId: Type.String(),
+              sync: Type.Object({
+                central: Type.Union([Type.String(), Type.Null()]),
+                state: Type.Union([
+                  Type.Literal('not_registered'),
+                  Type.Literal('idle'),
+                  Type.Literal('sending'),
+                  Type.Literal('retrying'),
+                  Type.Literal('stopped'),
+                ]),
+                backlog: Type.Integer(),
+                lastSeq: Type.Integer(),
+                ackedSeq: Type.Integer(),
+                oldestPendingAt: Type.Union([Type.String(), Type.Null()]),
+                lastAckAt: Type.Union([Type.String(), Type.Null()]),
+                lastError: Type.Union([Type.String(), Type.Null()]),
+              }),
+            }),
+          },
+        },
+      },
+      async () => {
+        const worker = ctx.sync?.status;
+        return {
+          storeId: ctx.config.storeId,
+          sync: {
+            central: ctx.config.centralUrl,
+            state: worker?.state ?? ('not_registered' as const),
+            ...ctx.outbox.status(),
+            lastAckAt: worker?.lastAckAt ?? null,
+            lastError: worker?.lastError ?? null,
+          },
+        };
+      },
+    );
+
+    staff.get(
       '/api/staff/orders',
       {
         schema: {

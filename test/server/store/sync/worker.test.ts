@@ -138,3 +138,17 @@ describe('backoff', () => {
     expect(backoffDelay(5, 500, 60_000, () => 0)).toBe(0);
   });
 });
+
+describe('station status for the monitor', () => {
+  it('shows an unregistered station with its outbox backlog', async () => {
+    await placeOrders(2);
+    const cookie = await staffCookie(t.app);
+    const status = await t.app.inject({ url: '/api/staff/status', headers: { cookie } });
+    expect(status.statusCode).toBe(200);
+    expect(status.json()).toMatchObject({
+      storeId: 'TEST-001',
+      sync: { central: null, state: 'not_registered', backlog: 2, lastSeq: 2, ackedSeq: 0 },
+    });
+    expect((await t.app.inject({ url: '/api/staff/status' })).statusCode).toBe(401);
+  });
+});
