@@ -22,3 +22,8 @@ export function dismissToast(id: number): void {
   const index = toasts.findIndex((toast) => toast.id === id);
   if (index >= 0) toasts.splice(index, 1);
 }
+
+/** A confirmation belongs to the screen it was shown on: leaving it clears the queue. */
+export function clearToasts(): void {
+  toasts.splice(0);
+}

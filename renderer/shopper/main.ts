@@ -5,6 +5,7 @@ import { createPinia } from 'pinia';
 import App from './App.vue';
 import { createAppI18n } from '../shared/i18n';
 import { createShopperRouter } from './router';
+import { clearToasts } from '../shared/toast';
 
 /**
  * Opened from a label URL (/q/<storeId>/<sku>?s=<sig>)? Take the label as a pending scan and
@@ -23,5 +24,10 @@ const label = takeLabelFromAddress();
 const app = createApp(App, { label });
 app.use(createPinia());
 app.use(createAppI18n());
-app.use(createShopperRouter());
+const router = createShopperRouter();
+// "Added X" must not sit over the receipt or the next screen's heading.
+router.afterEach((to, from) => {
+  if (from.matched.length > 0 && to.path !== from.path) clearToasts();
+});
+app.use(router);
 app.mount('#app');
