@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<Command>> = {
   init: () => import('./commands/init.js'),
   import: () => import('./commands/import.js'),
   serve: () => import('./commands/serve.js'),
+  central: () => import('./commands/central.js'),
   register: () => import('./commands/register.js'),
   labels: () => import('./commands/labels.js'),
   demo: () => import('./commands/demo.js'),

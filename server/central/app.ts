@@ -1,0 +1,115 @@
+// Runs in: node. The central payment service as a Fastify app: plugins and routes, no
+// listening, so tests build it (several instances on one database, if they like) and call
+// app.inject(). server.ts puts it on a port.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import fastifySwagger from '@fastify/swagger';
+import { Type } from 'typebox';
+import { AppError, ErrorBody, installErrorHandling } from '../http/errors.js';
+import { systemClock, type Clock } from '../store/clock.js';
+import type { Acquirer } from './acquirer/types.js';
+import { createCentralContext, type CentralContext } from './context.js';
+import type { CentralDb } from './db/index.js';
+import { findCardData } from './pan.js';
+import { Payment } from './modules/payments/schemas.js';
+import { paymentRoutes } from './modules/payments/routes.js';
+import { reportRoutes } from './modules/reports/routes.js';
+import { storeRoutes } from './modules/stores/routes.js';
+import { syncRoutes } from './modules/sync/routes.js';
+
+export interface CentralAppOptions {
+  db: CentralDb;
+  acquirer: Acquirer;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+  /** Sets (replaces) the admin token; without it the one already in the database holds. */
+  adminToken?: string;
+  /** How long to wait for the acquirer before reversing and answering 504. */
+  acquirerTimeoutMs?: number;
+  /** How often this instance purges expired idempotency keys and nonces; 0 turns it off. */
+  purgeEveryMs?: number;
+}
+
+export type CentralApp = FastifyInstance & { central: CentralContext };
+
+export async function buildCentralApp(options: CentralAppOptions): Promise<CentralApp> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 64 * 1024,
+    requestTimeout: 30_000,
+    // Refuse unknown fields instead of silently dropping them (as the store server does), and
+    // take types as sent: "100" is not an amount.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const ctx = createCentralContext({
+    db: options.db.db,
+    dialect: options.db.dialect,
+    clock: options.clock ?? systemClock,
+    acquirer: options.acquirer,
+    acquirerTimeoutMs: options.acquirerTimeoutMs ?? 10_000,
+    log: app.log,
+  });
+  app.decorate('central', ctx);
+  app.decorateRequest('storeId', undefined);
+  app.decorateRequest('rawBody', undefined);
+  installErrorHandling(app, { internalMessage: 'Something went wrong at the central payment service. Please try again.' });
+  if (options.adminToken !== undefined) await ctx.stores.setAdminToken(options.adminToken);
+
+  // Stations sign the bytes they send, so the exact body is kept beside the parsed one.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, raw, done) => {
+    request.rawBody = raw as Buffer;
+    parseJson(request, (raw as Buffer).toString('utf8'), done);
+  });
+  // Card data never enters central, whichever field it hides in (after auth and validation).
+  app.addHook('preHandler', async (request) => {
+    const where = findCardData(request.body);
+    if (where !== null) {
+      request.log.warn({ refusal: 'card_data_refused', field: where, storeId: request.storeId }, 'request refused');
+      throw new AppError(400, 'card_data_refused', `Card numbers and card secrets are never accepted (field ${where}); send an acquirer token.`);
+    }
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'omnistation central payment service', version: '1' },
+      components: {
+        securitySchemes: {
+          admin: { type: 'http', scheme: 'bearer', description: 'the central admin token' },
+          storeSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Omni-Signature',
+            description: 'with X-Omni-Store, X-Omni-Timestamp and X-Omni-Nonce; see docs/central-api.md',
+          },
+        },
+      },
+    },
+  });
+  for (const schema of [ErrorBody, Payment]) app.addSchema(schema);
+
+  app.get(
+    '/health',
+    { schema: { tags: ['ops'], response: { 200: Type.Object({ ok: Type.Boolean() }) } } },
+    async () => ({ ok: true }),
+  );
+  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(storeRoutes, { ctx });
+  await app.register(paymentRoutes, { ctx });
+  await app.register(syncRoutes, { ctx });
+  await app.register(reportRoutes, { ctx });
+
+  const purgeEveryMs = options.purgeEveryMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  if (purgeEveryMs > 0) {
+    app.addHook('onReady', async () => {
+      timer = setInterval(() => {
+        ctx.purgeExpired().catch((error: unknown) => app.log.error({ err: error }, 'purge of expired keys failed'));
+      }, purgeEveryMs);
+      timer.unref();
+    });
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
+  return app as unknown as CentralApp;
+}

@@ -1,0 +1,58 @@
+// Runs in: node. Request and response shapes of the payment routes.
+import { Type, type Static } from 'typebox';
+import { Amount, Currency, StoreId, Timestamp, Uuid } from '../../schemas.js';
+
+export const CreatePaymentBody = Type.Object(
+  {
+    orderId: Type.String({ pattern: '^[A-Za-z0-9._:-]{1,64}$' }),
+    amount: Amount,
+    currency: Currency,
+    /** An acquirer token, never card data. */
+    token: Type.String({ pattern: '^tok_[A-Za-z0-9_]{1,124}$' }),
+    capture: Type.Boolean(),
+    offline: Type.Optional(Type.Object({ acceptedAt: Timestamp }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+export type CreatePaymentBody = Static<typeof CreatePaymentBody>;
+
+export const CaptureBody = Type.Object({ amount: Type.Optional(Amount) }, { additionalProperties: false });
+export const CancelBody = Type.Object({}, { additionalProperties: false, description: 'empty; send {}' });
+export const RefundBody = Type.Object({ amount: Amount }, { additionalProperties: false });
+export const PaymentParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+
+export const PaymentStateSchema = Type.Union(
+  [
+    Type.Literal('pending'),
+    Type.Literal('authorized'),
+    Type.Literal('captured'),
+    Type.Literal('declined'),
+    Type.Literal('cancelled'),
+    Type.Literal('refunded'),
+    Type.Literal('partially_refunded'),
+    Type.Literal('failed'),
+  ],
+  { description: 'pending and failed are seen only by GET: a call that ends in them answers 502/504' },
+);
+
+export const Payment = Type.Object(
+  {
+    id: Uuid,
+    storeId: StoreId,
+    orderId: Type.String(),
+    amount: Amount,
+    currency: Currency,
+    state: PaymentStateSchema,
+    amountCaptured: Type.Integer({ minimum: 0 }),
+    amountRefunded: Type.Integer({ minimum: 0 }),
+    brand: Type.Union([Type.String(), Type.Null()]),
+    maskedPan: Type.Union([Type.String(), Type.Null()]),
+    declineCode: Type.Optional(Type.String()),
+    offlineAcceptedAt: Type.Optional(Timestamp),
+    refunds: Type.Array(Type.Object({ id: Uuid, amount: Amount, createdAt: Timestamp })),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Payment' },
+);
+export type Payment = Static<typeof Payment>;
