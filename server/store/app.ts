@@ -9,16 +9,18 @@ import fastifySwagger from '@fastify/swagger';
 import { Type } from 'typebox';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
-import { createContext, type StationContext } from './context.js';
+import { createContext, type PaymentOptions, type StationContext } from './context.js';
 import { body, ErrorBody, installErrorHandling } from './errors.js';
 import type { Station } from './station.js';
 import type { SyncTransport } from './sync/worker.js';
+import type { CentralRequester } from './modules/payments/service.js';
 import { Cart, Order, Product, StaffOrder } from './schemas.js';
 import { registerPages } from './plugins/pages.js';
 import { installSecurityHeaders } from './plugins/security-headers.js';
 import { sessionRoutes } from './modules/sessions/routes.js';
 import { cartRoutes } from './modules/carts/routes.js';
 import { orderRoutes } from './modules/orders/routes.js';
+import { paymentRoutes } from './modules/payments/routes.js';
 import { staffRoutes } from './modules/staff/routes.js';
 import { labelRoutes } from './modules/labels/routes.js';
 import { catalogueRoutes } from './modules/catalogue/routes.js';
@@ -32,6 +34,9 @@ export interface AppOptions {
   rateLimits?: { sessionsPerMinute?: number; pinAttemptsPerMinute?: number };
   /** Where the outbox goes; without it the station sells and keeps its outbox. */
   syncTransport?: SyncTransport;
+  /** Central's payments API (the signed client); without it orders stay pending (nothing can pay). */
+  central?: CentralRequester;
+  payments?: PaymentOptions;
 }
 
 export const CONTENT_SECURITY_POLICY = {
@@ -62,15 +67,20 @@ export async function buildApp(options: AppOptions): Promise<StoreApp> {
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const ctx = createContext(
-    options.station.db,
-    options.station.config,
-    options.station.labelKey,
-    options.clock ?? systemClock,
-    options.syncTransport,
-  );
-  // Stop after the batch in flight; whatever is not acknowledged stays in the outbox.
-  app.addHook('onClose', async () => ctx.sync?.stop());
+  const ctx = createContext({
+    db: options.station.db,
+    config: options.station.config,
+    labelKey: options.station.labelKey,
+    clock: options.clock ?? systemClock,
+    syncTransport: options.syncTransport,
+    central: options.central,
+    payments: options.payments,
+  });
+  // Stop after the work in flight; whatever is not acknowledged stays in the outbox, and offline
+  // payments stay to be forwarded.
+  app.addHook('onClose', async () => {
+    await Promise.all([ctx.sync?.stop(), ctx.forwarder?.stop()]);
+  });
   app.decorate('station', ctx);
   app.decorateRequest('shopper', null);
   installErrorHandling(app);
@@ -127,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<StoreApp> {
   await app.register(catalogueRoutes, { ctx });
   await app.register(cartRoutes, { ctx });
   await app.register(orderRoutes, { ctx });
+  await app.register(paymentRoutes, { ctx });
   await app.register(staffRoutes, { ctx, pinPerMinute: limits.pinAttemptsPerMinute ?? 5 });
   const pages = await registerPages(app, options.rendererDir);
   await app.register(labelRoutes, { ctx, pages });

@@ -9,7 +9,11 @@ import { OrderService } from './modules/orders/service.js';
 import { StaffSessions } from './modules/staff/repository.js';
 import { CatalogueRepository } from './modules/catalogue/repository.js';
 import { OutboxRepository } from './modules/outbox/repository.js';
+import { PaymentRepository } from './modules/payments/repository.js';
+import { PaymentService, type CentralRequester } from './modules/payments/service.js';
+import { readPaymentSettings, type PaymentSettings } from './modules/payments/settings.js';
 import { SyncWorker, type SyncTransport } from './sync/worker.js';
+import { RetryLoop, type RetryLoopOptions } from './sync/retry-loop.js';
 
 export interface StationContext {
   db: Db;
@@ -23,23 +27,50 @@ export interface StationContext {
   orders: OrderService;
   staff: StaffSessions;
   outbox: OutboxRepository;
+  payments: PaymentService;
   /** Sends the outbox to central; null while the store is not registered with one. */
   sync: SyncWorker | null;
+  /** Forwards offline payments to central; null while the store is not registered with one. */
+  forwarder: RetryLoop | null;
 }
 
-export function createContext(
-  db: Db,
-  config: StationConfig,
-  labelKey: Buffer,
-  clock: Clock,
-  syncTransport?: SyncTransport,
-): StationContext {
+export interface PaymentOptions {
+  /** Over the settings stored in the station. */
+  settings?: Partial<PaymentSettings>;
+  /** The forwarder's pacing. */
+  forwarder?: Omit<RetryLoopOptions, 'clock'>;
+}
+
+export interface ContextOptions extends Pick<StationContext, 'db' | 'config' | 'labelKey' | 'clock'> {
+  syncTransport?: SyncTransport;
+  central?: CentralRequester;
+  payments?: PaymentOptions;
+}
+
+export function createContext({ db, config, labelKey, clock, syncTransport, central, payments: paymentOptions = {} }: ContextOptions): StationContext {
   const hub = new EventHub(db);
   const carts = new CartRepository(db);
   const outbox = new OutboxRepository(db);
+  const paymentRows = new PaymentRepository(db);
+  const orders = new OrderService(db, carts, hub, outbox, paymentRows, clock);
   const sync = syncTransport ? new SyncWorker({ outbox, transport: syncTransport, clock }) : null;
   // Order events and outbox rows are written together, so a stored event means work for sync.
   if (sync) hub.subscribe((event) => 'id' in event && sync.nudge());
+  let forwarder: RetryLoop | null = null;
+  const payments = new PaymentService({
+    db,
+    payments: paymentRows,
+    orders,
+    hub,
+    outbox,
+    clock,
+    central: central ?? null,
+    settings: readPaymentSettings(db, paymentOptions.settings),
+    currency: config.currency,
+    onOfflineAccepted: () => forwarder?.nudge(),
+  });
+  // Offline payments wait for central far longer than outbox events do; a slower idle poll is enough.
+  if (central) forwarder = new RetryLoop(() => payments.forwardDue(), { idlePollMs: 30_000, ...paymentOptions.forwarder, clock });
   return {
     db,
     config,
@@ -49,9 +80,11 @@ export function createContext(
     catalogue: new CatalogueRepository(db),
     sessions: new SessionRepository(db),
     carts,
-    orders: new OrderService(db, carts, hub, outbox, clock),
+    orders,
     staff: new StaffSessions(db),
     outbox,
+    payments,
     sync,
+    forwarder,
   };
 }

@@ -51,6 +51,25 @@ export const OrderState = Type.Union([
 ]);
 export type OrderState = Static<typeof OrderState>;
 
+export const PaymentState = Type.Union(
+  [
+    Type.Literal('pending'),
+    Type.Literal('paid'),
+    Type.Literal('paid_offline'),
+    Type.Literal('declined'),
+    Type.Literal('failed'),
+    Type.Literal('refunded'),
+  ],
+  {
+    description:
+      'pending: not charged yet (or no central to charge through); paid: captured at central; ' +
+      'paid_offline: accepted while central was unreachable, forwarded later; declined: the card ' +
+      'was declined (declineCode), another token may be tried; failed: not charged (declineCode, ' +
+      'e.g. offline_limit); refunded: the order was cancelled and the money returned',
+  },
+);
+export type PaymentState = Static<typeof PaymentState>;
+
 const OrderFields = {
   id: Type.String(),
   number: Type.Integer(),
@@ -71,7 +90,16 @@ const OrderFields = {
     type: Type.Union([Type.Literal('pickup'), Type.Literal('delivery')]),
     address: Type.Optional(Type.String()),
   }),
-  payment: Type.Object({ method: Type.String() }),
+  payment: Type.Object({
+    method: Type.String(),
+    brand: Type.Optional(Type.String()),
+    /** BIN + last 4 at most, as central reports it. */
+    maskedPan: Type.Optional(Type.String()),
+  }),
+  paymentState: PaymentState,
+  declineCode: Type.Optional(Type.String()),
+  /** Why the payment was declined or failed, in words a shopper understands (English). */
+  paymentMessage: Type.Optional(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   cancelReason: Type.Optional(Type.String()),

@@ -46,7 +46,8 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
     station.config.centralUrl = options.centralUrl;
   }
   const storeKey = station.secrets.get('storeKey');
-  const syncTransport =
+  // One signed client carries both the outbox and the payments.
+  const central =
     station.config.centralUrl && storeKey
       ? new CentralClient({
           baseUrl: station.config.centralUrl,
@@ -60,10 +61,13 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
     rendererDir: options.rendererDir ?? DEFAULT_RENDERER_DIR,
     logger: options.logger ?? productionLogger(),
     rateLimits: options.rateLimits,
-    syncTransport,
+    syncTransport: central,
+    central,
   });
   if (station.config.centralUrl && !storeKey) {
-    app.log.warn(`store ${station.config.storeId} is not registered with central: run omnistation register; orders stay on the station`);
+    app.log.warn(
+      `store ${station.config.storeId} is not registered with central: run omnistation register; orders stay on the station, unpaid`,
+    );
   }
   app.station.hub.purgeBefore(Date.now() - EVENT_RETENTION_MS);
   let closed = false;
@@ -75,6 +79,7 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
     throw error;
   }
   app.station.sync?.start();
+  app.station.forwarder?.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';

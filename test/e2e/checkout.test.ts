@@ -6,18 +6,25 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { initStation } from '../../server/store/station.js';
 import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
+import { registerWithCentral } from '../../server/store/registration.js';
+import { startCentralServer, type RunningCentral } from '../../server/central/server.js';
 import { labelPath } from '../../server/protocol/label.js';
 import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
 import { launchBrowser, PHONE, screenshot, STAFF_PC } from './browser.js';
 
 let dir: string;
 let server: RunningServer;
+let central: RunningCentral;
 let browser: Browser;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'omni-e2e-'));
+  // Checkout pays through central, and staff hand over only what is paid.
+  const adminToken = 'e2e-admin-token-0123456789abcdef';
+  central = await startCentralServer({ dataDir: join(dir, 'central'), port: 0, logger: false, adminToken });
   const { station } = initStation({ dataDir: join(dir, 'data'), storeId: TEST_STORE_ID, name: '테스트 매장', pin: TEST_PIN });
   insertProducts(station, SAMPLE_PRODUCTS);
+  await registerWithCentral(station, { centralUrl: central.url, adminToken, address: '서울 강남구 테헤란로 1' });
   station.close();
   server = await startStoreServer({ dataDir: join(dir, 'data'), port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR });
   browser = await launchBrowser();
@@ -26,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await central?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -138,7 +146,7 @@ async function placeOrderThroughApi(): Promise<string> {
   const response = await fetch(`${server.url}/api/orders`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ orderId, orderer: { name: 'Alex Kim', contact: 'alex@example.com' }, fulfilment: { type: 'pickup' }, payment: { method: 'easy_pay', token: 'tok_easy_12345678' } }),
+    body: JSON.stringify({ orderId, orderer: { name: 'Alex Kim', contact: 'alex@example.com' }, fulfilment: { type: 'pickup' }, payment: { method: 'easy_pay', token: 'tok_test_easy_12345678' } }),
   });
   if (response.status !== 201) throw new Error(`order: ${response.status} ${await response.text()}`);
   return orderId;

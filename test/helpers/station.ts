@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { buildApp, type StoreApp } from '../../server/store/app.js';
+import { buildApp, type AppOptions, type StoreApp } from '../../server/store/app.js';
 import { ManualClock } from '../../server/store/clock.js';
 import { initStation, type Station } from '../../server/store/station.js';
 import { CatalogueRepository } from '../../server/store/modules/catalogue/repository.js';
@@ -49,7 +49,11 @@ export function insertProducts(station: Pick<Station, 'db'>, products: TestProdu
 }
 
 export async function createTestStation(
-  options: { products?: TestProduct[]; rendererDir?: string; rateLimits?: { sessionsPerMinute?: number; pinAttemptsPerMinute?: number } } = {},
+  options: {
+    products?: TestProduct[];
+    rendererDir?: string;
+    rateLimits?: { sessionsPerMinute?: number; pinAttemptsPerMinute?: number };
+  } & Pick<AppOptions, 'central' | 'payments' | 'syncTransport'> = {},
 ): Promise<TestStation> {
   const dir = mkdtempSync(join(tmpdir(), 'omni-test-'));
   const { station } = initStation({
@@ -66,6 +70,9 @@ export async function createTestStation(
     clock,
     rendererDir: options.rendererDir,
     rateLimits: options.rateLimits ?? { sessionsPerMinute: 1000, pinAttemptsPerMinute: 1000 },
+    central: options.central,
+    payments: options.payments,
+    syncTransport: options.syncTransport,
   });
   return {
     dir,

@@ -131,4 +131,46 @@ export const migrations: readonly Migration[] = [
         WHERE json_type(extra, '$.name_en') = 'text' AND json_extract(extra, '$.name_en') <> '';
     `,
   },
+  {
+    version: 5,
+    name: 'payments',
+    sql: `
+      -- One payment per order, moved through central. Never card data: the acquirer's token,
+      -- the brand and a masked PAN (BIN + last 4) as central reports them.
+      -- attempts counts the attempts started (each has its own Idempotency-Key at central);
+      -- settled_attempt is the one whose outcome state shows, so attempts > settled_attempt is an
+      -- attempt whose answer never arrived (the station stopped mid-call) and must be resumed.
+      -- outcome_unknown: the settled attempt timed out, so central may still have completed it.
+      CREATE TABLE payments (
+        id                  TEXT PRIMARY KEY,
+        order_id            TEXT NOT NULL UNIQUE REFERENCES orders(id),
+        amount              INTEGER NOT NULL CHECK (amount >= 0),
+        currency            TEXT NOT NULL CHECK (length(currency) = 3),
+        method              TEXT NOT NULL,
+        token_ref           TEXT NOT NULL,
+        state               TEXT NOT NULL CHECK (state IN
+                              ('pending', 'paid', 'paid_offline', 'declined', 'failed', 'refunded')),
+        central_payment_id  TEXT,
+        brand               TEXT,
+        masked_pan          TEXT,
+        decline_code        TEXT,
+        decline_message     TEXT,
+        offline_accepted_at INTEGER,
+        attempts            INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        settled_attempt     INTEGER NOT NULL DEFAULT 0 CHECK (settled_attempt <= attempts),
+        outcome_unknown     INTEGER NOT NULL DEFAULT 0 CHECK (outcome_unknown IN (0, 1)),
+        created_at          INTEGER NOT NULL,
+        updated_at          INTEGER NOT NULL
+      ) STRICT;
+      -- The forwarder's and the offline limit's working set stays small and indexed.
+      CREATE INDEX payments_offline ON payments(offline_accepted_at) WHERE state = 'paid_offline';
+      CREATE INDEX payments_open ON payments(order_id) WHERE attempts > settled_attempt;
+
+      -- Orders placed before payments existed were never charged: they stay pending.
+      INSERT INTO payments (id, order_id, amount, currency, method, token_ref, state, created_at, updated_at)
+        SELECT lower(hex(randomblob(16))), id, total, currency, payment_method, payment_token, 'pending',
+               created_at, updated_at
+        FROM orders;
+    `,
+  },
 ];

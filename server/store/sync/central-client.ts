@@ -15,6 +15,38 @@ export class CentralError extends Error {
   }
 }
 
+/**
+ * What a failed call to central means for a change it carried. `refused`: central answered and
+ * said no for good (retrying the same request gets the same no). `unavailable`: central is away
+ * or busy; `maybeDone` says whether the request may have been carried out all the same (it left
+ * the station and no answer came back), so only the same Idempotency-Key may be tried again.
+ */
+export type CentralFailure =
+  | { kind: 'refused'; status: number; code: string; message: string }
+  | { kind: 'unavailable'; maybeDone: boolean; message: string };
+
+// Errors from connecting: the request never left the station.
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+// Answers that mean "not now" rather than "no".
+const BUSY = new Set(['request_in_progress', 'payment_busy']);
+
+export function classifyFailure(error: unknown): CentralFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof CentralError) {
+    // Central reverses at the acquirer before it answers this, so nothing was charged.
+    if (error.code === 'acquirer_unavailable') return { kind: 'unavailable', maybeDone: false, message };
+    if (error.status >= 500 || error.status === 429 || BUSY.has(error.code)) return { kind: 'unavailable', maybeDone: true, message };
+    return { kind: 'refused', status: error.status, code: error.code, message };
+  }
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return { kind: 'unavailable', maybeDone: !(typeof code === 'string' && NOT_SENT.has(code)), message };
+}
+
+export interface CentralRequestOptions {
+  /** Overrides the client's timeout for this call (checkout waits less than the sync worker). */
+  timeoutMs?: number;
+}
+
 export interface CentralClientOptions {
   baseUrl: string;
   storeId: string;
@@ -35,7 +67,13 @@ export class CentralClient implements SyncTransport {
     return (await this.request('GET', '/v1/sync/state')) as { ackSeq: number };
   }
 
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    options: CentralRequestOptions = {},
+  ): Promise<unknown> {
     const text = body === undefined ? undefined : JSON.stringify(body);
     const signed = signRequest({
       method,
@@ -49,7 +87,7 @@ export class CentralClient implements SyncTransport {
       method,
       headers: { ...(text === undefined ? {} : { 'content-type': 'application/json' }), ...signed, ...headers },
       body: text,
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      signal: AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs ?? 10_000),
     });
     const payload = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
     if (!response.ok) {

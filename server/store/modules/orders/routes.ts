@@ -14,14 +14,16 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> = a
     {
       schema: {
         tags: ['shopper'],
-        summary: 'Place the cart as an order; retrying with the same orderId never makes a second one',
+        summary: 'Place the cart as an order and pay it; retrying with the same orderId never makes a second order or payment',
         body: CheckoutBody,
         response: { 200: orderRef, 201: orderRef },
       },
     },
     async (request, reply) => {
       const { order, created } = ctx.orders.checkout(request.shopper!, request.body);
-      return reply.code(created ? 201 : 200).send(order);
+      // The order is committed before central is asked, so a lost answer never loses the order.
+      await ctx.payments.afterCheckout(order.id);
+      return reply.code(created ? 201 : 200).send(ctx.orders.forShopper(request.shopper!, order.id));
     },
   );
 

@@ -2,6 +2,16 @@
 import { Type, type Static } from 'typebox';
 import { Uuid } from '../../schemas.js';
 
+/** How the shopper pays: the method and the acquirer's token for it, never card data. */
+export const PaymentInput = Type.Object(
+  {
+    method: Type.Union([Type.Literal('card'), Type.Literal('easy_pay')]),
+    token: Type.String({ pattern: '^[A-Za-z0-9_-]{8,128}$' }),
+  },
+  { additionalProperties: false },
+);
+export type PaymentInput = Static<typeof PaymentInput>;
+
 export const CheckoutBody = Type.Object(
   {
     orderId: Uuid,
@@ -19,13 +29,7 @@ export const CheckoutBody = Type.Object(
         { additionalProperties: false },
       ),
     ]),
-    payment: Type.Object(
-      {
-        method: Type.Union([Type.Literal('card'), Type.Literal('easy_pay')]),
-        token: Type.String({ pattern: '^[A-Za-z0-9_-]{8,128}$' }),
-      },
-      { additionalProperties: false },
-    ),
+    payment: PaymentInput,
   },
   { additionalProperties: false },
 );

@@ -1,7 +1,8 @@
 // Runs in: node. Orders: placed from a cart exactly once per client order id, then handed over
-// or cancelled by staff. Every change writes its monitor event in the same transaction.
+// (once paid) or cancelled by staff. Every change writes its monitor event in the same transaction.
+// Paying is the payments module's work; an order only carries its payment row and shows it.
 import { createHash } from 'node:crypto';
-import type { Db } from '../../db.js';
+import { durableTransaction, type Db } from '../../db.js';
 import { AppError } from '../../errors.js';
 import type { EventHub, StoredEvent } from '../../events.js';
 import type { Clock } from '../../clock.js';
@@ -9,6 +10,7 @@ import type { Order, OrderState, StaffOrder } from '../../schemas.js';
 import type { CartRepository } from '../carts/repository.js';
 import type { ShopperIdentity } from '../sessions/repository.js';
 import type { OutboxRepository } from '../outbox/repository.js';
+import type { PaymentRepository } from '../payments/repository.js';
 import type { CheckoutBody } from './schemas.js';
 
 const PHONE = /^\+?[0-9][0-9 ()-]{5,19}$/;
@@ -42,7 +44,9 @@ interface ItemRow {
   quantity: number;
 }
 
-const TRANSITIONS: Record<'hand_over' | 'cancel', { from: OrderState[]; to: OrderState }> = {
+export type OrderAction = 'hand_over' | 'cancel';
+
+const TRANSITIONS: Record<OrderAction, { from: OrderState[]; to: OrderState }> = {
   hand_over: { from: ['placed'], to: 'handed_over' },
   cancel: { from: ['placed'], to: 'cancelled' },
 };
@@ -53,6 +57,7 @@ export class OrderService {
     private readonly carts: CartRepository,
     private readonly hub: EventHub,
     private readonly outbox: OutboxRepository,
+    private readonly payments: PaymentRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -61,7 +66,8 @@ export class OrderService {
     validateCheckout(body);
     const requestHash = hashRequest(body);
     let event: StoredEvent | undefined;
-    const result = this.db.transaction(() => {
+    // The payment row is written with the order, so it commits durably too.
+    const result = durableTransaction(this.db, () => {
       const existing = this.row(body.orderId);
       if (existing) {
         if (existing.session_id !== shopper.sessionId || existing.request_hash !== requestHash) {
@@ -106,12 +112,16 @@ export class OrderService {
       cart.items.forEach((item, index) => {
         insertItem.run(body.orderId, index + 1, item.sku, item.name, item.unitPrice, item.quantity);
       });
+      this.payments.create(
+        { id: body.orderId, amount: cart.total, currency: cart.currency, method: body.payment.method, token: body.payment.token },
+        now,
+      );
       this.carts.clear(shopper.sessionId);
       const view = this.staffView(body.orderId);
       event = this.hub.record('order.placed', body.orderId, view, now);
       this.outbox.append('order.placed', syncPayload(view), now);
       return { id: body.orderId, created: true };
-    })();
+    });
     if (event) this.hub.publish(event);
     return { order: this.shopperView(result.id), created: result.created };
   }
@@ -148,23 +158,38 @@ export class OrderService {
     return this.staffView(id);
   }
 
-  transition(id: string, action: 'hand_over' | 'cancel', reason?: string): StaffOrder {
-    const rule = TRANSITIONS[action];
+  /** Refuses an action the order's state (or, for hand-over, its payment) does not allow. */
+  check(id: string, action: OrderAction): void {
+    const row = this.row(id);
+    if (!row) throw new AppError(404, 'order_not_found', 'No such order.');
+    if (!TRANSITIONS[action].from.includes(row.state)) {
+      throw new AppError(409, 'order_state', `An order that is ${row.state} cannot be changed that way.`);
+    }
+    const payment = this.payments.forOrder(id)?.state ?? 'pending';
+    if (action === 'hand_over' && payment !== 'paid' && payment !== 'paid_offline') {
+      throw new AppError(409, 'payment_required', `This order is not paid (payment ${payment}); hand it over once it is paid.`);
+    }
+  }
+
+  /**
+   * `alongside` runs inside the same transaction before the view is taken (the payment's side of
+   * a cancellation), which then commits durably as every payment change does.
+   */
+  transition(id: string, action: OrderAction, reason?: string, alongside?: (now: number) => void): StaffOrder {
     let event: StoredEvent | undefined;
-    this.db.transaction(() => {
-      const row = this.row(id);
-      if (!row) throw new AppError(404, 'order_not_found', 'No such order.');
-      if (!rule.from.includes(row.state)) {
-        throw new AppError(409, 'order_state', `An order that is ${row.state} cannot be changed that way.`);
-      }
+    const change = () => {
+      this.check(id, action);
       const now = this.clock.now();
       this.db
         .prepare('UPDATE orders SET state = ?, cancel_reason = ?, updated_at = ? WHERE id = ?')
-        .run(rule.to, action === 'cancel' ? (reason?.trim() || null) : null, now, id);
+        .run(TRANSITIONS[action].to, action === 'cancel' ? (reason?.trim() || null) : null, now, id);
+      alongside?.(now);
       const view = this.staffView(id);
       event = this.hub.record('order.updated', id, view, now);
       this.outbox.append('order.updated', syncPayload(view), now);
-    })();
+    };
+    if (alongside) durableTransaction(this.db, change);
+    else this.db.transaction(change)();
     if (event) this.hub.publish(event);
     return this.staffView(id);
   }
@@ -181,6 +206,7 @@ export class OrderService {
   private staffView(id: string): StaffOrder {
     const row = this.row(id);
     if (!row) throw new AppError(404, 'order_not_found', 'No such order.');
+    const payment = this.payments.forOrder(id);
     const items = this.db
       .prepare('SELECT sku, name, unit_price, quantity FROM order_items WHERE order_id = ? ORDER BY line')
       .all(id) as ItemRow[];
@@ -202,7 +228,14 @@ export class OrderService {
         row.fulfilment === 'delivery'
           ? { type: 'delivery', address: row.delivery_address ?? '' }
           : { type: 'pickup' },
-      payment: { method: row.payment_method },
+      payment: {
+        method: payment?.method ?? row.payment_method,
+        ...(payment?.brand ? { brand: payment.brand } : {}),
+        ...(payment?.masked_pan ? { maskedPan: payment.masked_pan } : {}),
+      },
+      paymentState: payment?.state ?? 'pending',
+      ...(payment?.decline_code ? { declineCode: payment.decline_code } : {}),
+      ...(payment?.decline_message ? { paymentMessage: payment.decline_message } : {}),
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
       ...(row.cancel_reason ? { cancelReason: row.cancel_reason } : {}),
@@ -222,6 +255,7 @@ function syncPayload(order: StaffOrder) {
     items: order.items.map(({ sku, unitPrice, quantity }) => ({ sku, unitPrice, quantity })),
     fulfilment: order.fulfilment.type,
     paymentMethod: order.payment.method,
+    paymentState: order.paymentState,
     ...(order.cancelReason ? { cancelReason: order.cancelReason } : {}),
   };
 }
@@ -237,7 +271,11 @@ function validateCheckout(body: CheckoutBody): void {
   if (body.fulfilment.type === 'delivery' && body.fulfilment.address.trim().length < 5) {
     throw new AppError(400, 'address_required', 'Give the delivery address.');
   }
-  if (PAN_LIKE.test(body.payment.token)) {
+  refusePanLike(body.payment.token);
+}
+
+export function refusePanLike(token: string): void {
+  if (PAN_LIKE.test(token)) {
     throw new AppError(400, 'payment_token_invalid', 'Card numbers are never accepted; use a payment token.');
   }
 }

@@ -73,7 +73,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
       {
         schema: {
           tags: ['staff'],
-          summary: 'Station health for the monitor: central sync state and outbox backlog',
+          summary: 'Station health for the monitor: central sync state, outbox backlog, offline payments',
           response: {
             200: Type.Object({
               storeId: Type.String(),
@@ -93,12 +93,37 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
                 lastAckAt: Type.Union([Type.String(), Type.Null()]),
                 lastError: Type.Union([Type.String(), Type.Null()]),
               }),
+              payments: Type.Object({
+                /** False while the store is not registered with central: orders stay pending. */
+                enabled: Type.Boolean(),
+                offline: Type.Object({
+                  count: Type.Integer(),
+                  outstanding: Type.Integer({ description: 'minor units, accepted offline and not yet confirmed by central' }),
+                  currency: Type.String(),
+                  maxPerPayment: Type.Integer(),
+                  maxOutstanding: Type.Integer(),
+                  expiresAfterHours: Type.Number(),
+                  oldestAcceptedAt: Type.Union([Type.String(), Type.Null()]),
+                }),
+                forwarder: Type.Object({
+                  state: Type.Union([
+                    Type.Literal('not_registered'),
+                    Type.Literal('idle'),
+                    Type.Literal('working'),
+                    Type.Literal('retrying'),
+                    Type.Literal('stopped'),
+                  ]),
+                  lastError: Type.Union([Type.String(), Type.Null()]),
+                  nextRetryAt: Type.Union([Type.String(), Type.Null()]),
+                }),
+              }),
             }),
           },
         },
       },
       async () => {
         const worker = ctx.sync?.status;
+        const forwarder = ctx.forwarder?.status;
         return {
           storeId: ctx.config.storeId,
           sync: {
@@ -107,6 +132,15 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
             ...ctx.outbox.status(),
             lastAckAt: worker?.lastAckAt ?? null,
             lastError: worker?.lastError ?? null,
+          },
+          payments: {
+            enabled: ctx.forwarder !== null,
+            offline: ctx.payments.offlineStatus(),
+            forwarder: {
+              state: forwarder?.state ?? ('not_registered' as const),
+              lastError: forwarder?.lastError ?? null,
+              nextRetryAt: forwarder?.nextRetryAt ?? null,
+            },
           },
         };
       },
@@ -138,7 +172,9 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
 
     staff.post(
       '/api/staff/orders/:id/hand-over',
-      { schema: { tags: ['staff'], params: OrderIdParams, response: { 200: staffOrderRef } } },
+      {
+        schema: { tags: ['staff'], summary: 'Hand over a paid order (paid or paid_offline)', params: OrderIdParams, response: { 200: staffOrderRef } },
+      },
       async (request) => ctx.orders.transition(request.params.id, 'hand_over'),
     );
 
@@ -147,7 +183,8 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
       {
         schema: { tags: ['staff'], params: OrderIdParams, body: CancelBody, response: { 200: staffOrderRef } },
       },
-      async (request) => ctx.orders.transition(request.params.id, 'cancel', request.body?.reason),
+      // Through payments: a paid order is refunded at central before it is cancelled.
+      async (request) => ctx.payments.cancel(request.params.id, request.body?.reason),
     );
 
     staff.get(

@@ -59,7 +59,7 @@ describe('monitor event stream', () => {
     const cookie = await staffCookie(t.app);
     const first = await placeOrder();
     const second = await placeOrder();
-    await t.app.inject({ method: 'POST', url: `/api/staff/orders/${first}/hand-over`, headers: { cookie } });
+    await t.app.inject({ method: 'POST', url: `/api/staff/orders/${first}/cancel`, headers: { cookie }, payload: {} });
     // The monitor saw event 1 and lost its connection; events 2 and 3 happened meanwhile.
     const reader = await open('/api/staff/events', { cookie, 'last-event-id': '1' });
     const third = await placeOrder();

@@ -33,6 +33,8 @@ describe('checkout', () => {
       orderer: { name: '김민지', contact: '010-1234-5678' },
       fulfilment: { type: 'delivery', address: '서울시 강남구 테헤란로 1' },
       payment: { method: 'card' },
+      // No central to pay through: the order waits, unpaid.
+      paymentState: 'pending',
     });
     expect(order.items).toHaveLength(2);
     expect(order).not.toHaveProperty('deviceId');
@@ -100,17 +102,23 @@ describe('checkout', () => {
 });
 
 describe('staff actions', () => {
-  it('hands over or cancels a placed order once, and refuses illegal transitions', async () => {
+  // Handing over a paid order: test/server/store/modules/payments (it needs central to pay).
+  it('cancels a placed order once, refuses to hand over an unpaid one, and refuses illegal transitions', async () => {
     const shopper = await shopperWithCart();
     const body = checkoutBody();
     await t.app.inject({ method: 'POST', url: '/api/orders', headers: shopper.headers, payload: body });
     const cookie = await staffCookie(t.app);
-    const handed = await t.app.inject({ method: 'POST', url: `/api/staff/orders/${body.orderId}/hand-over`, headers: { cookie } });
-    expect(handed.statusCode).toBe(200);
-    expect(handed.json()).toMatchObject({ state: 'handed_over', deviceId: shopper.deviceId });
-    const cancel = await t.app.inject({ method: 'POST', url: `/api/staff/orders/${body.orderId}/cancel`, headers: { cookie }, payload: { reason: 'late' } });
-    expect(cancel.statusCode).toBe(409);
-    expect(cancel.json().error.code).toBe('order_state');
+    const unpaid = await t.app.inject({ method: 'POST', url: `/api/staff/orders/${body.orderId}/hand-over`, headers: { cookie } });
+    expect(unpaid.statusCode).toBe(409);
+    expect(unpaid.json().error.code).toBe('payment_required');
+    const cancelled = await t.app.inject({ method: 'POST', url: `/api/staff/orders/${body.orderId}/cancel`, headers: { cookie }, payload: { reason: 'late' } });
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json()).toMatchObject({ state: 'cancelled', cancelReason: 'late', paymentState: 'pending', deviceId: shopper.deviceId });
+    for (const action of ['cancel', 'hand-over']) {
+      const again = await t.app.inject({ method: 'POST', url: `/api/staff/orders/${body.orderId}/${action}`, headers: { cookie }, payload: {} });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().error.code).toBe('order_state');
+    }
     const missing = await t.app.inject({ method: 'POST', url: `/api/staff/orders/${randomUUID()}/cancel`, headers: { cookie }, payload: {} });
     expect(missing.statusCode).toBe(404);
   });

@@ -50,9 +50,9 @@ describe('outbox', () => {
   it('gets one event per order change, in the transaction of the change, without orderer data', async () => {
     const [id] = await placeOrders(1);
     const cookie = await staffCookie(t.app);
-    await t.app.inject({ method: 'POST', url: `/api/staff/orders/${id}/hand-over`, headers: { cookie } });
-    // A refused change leaves no trace.
     await t.app.inject({ method: 'POST', url: `/api/staff/orders/${id}/cancel`, headers: { cookie }, payload: {} });
+    // A refused change leaves no trace.
+    await t.app.inject({ method: 'POST', url: `/api/staff/orders/${id}/hand-over`, headers: { cookie } });
     const empty = await startShopper(t.app);
     await t.app.inject({ method: 'POST', url: '/api/orders', headers: empty.headers, payload: checkoutBody() });
 
@@ -62,7 +62,7 @@ describe('outbox', () => {
       [2, 'order.updated'],
     ]);
     expect(events[0]!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(events[1]!.payload).toMatchObject({ orderId: id, state: 'handed_over', total: 1500, currency: 'KRW' });
+    expect(events[1]!.payload).toMatchObject({ orderId: id, state: 'cancelled', total: 1500, currency: 'KRW' });
     expect(JSON.stringify(events)).not.toContain('김민지');
     expect(JSON.stringify(events)).not.toContain('010-1234-5678');
   });

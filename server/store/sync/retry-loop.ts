@@ -1,0 +1,110 @@
+// Runs in: node. The background loop shared by the station's workers that talk to central (outbox
+// sync, offline payment forwarding): work until done, sleep until nudged or the next poll, and
+// back off with capped exponential delays and full jitter while central is away.
+import type { Clock } from '../clock.js';
+
+export interface RetryLoopOptions {
+  clock: Clock;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** How often an idle loop looks for work it was not nudged about. */
+  idlePollMs?: number;
+  random?: () => number;
+  onError?: (error: Error, attempt: number) => void;
+}
+
+export interface RetryLoopStatus {
+  state: 'idle' | 'working' | 'retrying' | 'stopped';
+  attempt: number;
+  lastError: string | null;
+  nextRetryAt: string | null;
+}
+
+export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number): number {
+  // "Full jitter": spreads retries of many stations over the whole window after an outage.
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.floor(random() * ceiling);
+}
+
+export class RetryLoop {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private nudged = false;
+  private readonly current: RetryLoopStatus = { state: 'stopped', attempt: 0, lastError: null, nextRetryAt: null };
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly idlePollMs: number;
+  private readonly random: () => number;
+
+  /** `work` runs until nothing is left to do; throwing means "central is away, back off". */
+  constructor(
+    private readonly work: () => Promise<unknown>,
+    private readonly options: RetryLoopOptions,
+  ) {
+    this.baseDelayMs = options.baseDelayMs ?? 500;
+    this.maxDelayMs = options.maxDelayMs ?? 60_000;
+    this.idlePollMs = options.idlePollMs ?? 5_000;
+    this.random = options.random ?? Math.random;
+  }
+
+  get status(): RetryLoopStatus {
+    return { ...this.current };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.current.state = 'idle';
+    this.loop = this.run();
+  }
+
+  /** Stops after the work in flight, if any. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.current.state = 'stopped';
+  }
+
+  /** New work is waiting: do it now rather than at the next poll (a backoff is not cut short). */
+  nudge(): void {
+    this.nudged = true;
+    if (this.current.state === 'idle') this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.nudged = false;
+      try {
+        this.current.state = 'working';
+        await this.work();
+        this.current.attempt = 0;
+        this.current.lastError = null;
+        this.current.nextRetryAt = null;
+        this.current.state = 'idle';
+        if (!this.nudged) await this.sleep(this.idlePollMs);
+      } catch (error) {
+        this.current.attempt += 1;
+        this.current.lastError = (error as Error).message;
+        this.current.state = 'retrying';
+        const delay = backoffDelay(this.current.attempt, this.baseDelayMs, this.maxDelayMs, this.random);
+        this.current.nextRetryAt = new Date(this.options.clock.now() + delay).toISOString();
+        this.options.onError?.(error as Error, this.current.attempt);
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
