@@ -9,12 +9,20 @@ export interface ShopperSimulationOptions {
   shoppers: number;
   /** Pause between one shopper's visits, in ms (random within the range). */
   visitEveryMs: readonly [number, number];
-  onOrder?: (summary: { number: number; total: number; currency: string }) => void;
+  onOrder?: (summary: { number: number; total: number; currency: string; paymentState: string }) => void;
   onError?: (error: Error) => void;
 }
 
 const NAMES = ['김민지', '이서준', '박지우', '최하윤', '정도윤', 'Alex Kim', 'Sophie Park', '강예린', '윤시우', 'Daniel Lee'];
 const ADDRESSES = ['서울특별시 강남구 테헤란로 152', '서울특별시 마포구 월드컵북로 396', '부산광역시 해운대구 센텀중앙로 79'];
+
+/** The test acquirer's tokens: most approve, some decline, as real cards do. */
+const APPROVING = ['tok_visa', 'tok_mastercard'];
+const DECLINING = ['tok_decline_insufficient_funds', 'tok_decline_expired_card'];
+function testToken(): string {
+  const pool = randomInt(0, 6) === 0 ? DECLINING : APPROVING;
+  return pool[randomInt(0, pool.length)]!;
+}
 
 export class ShopperSimulation {
   private stopped = false;
@@ -76,10 +84,10 @@ export class ShopperSimulation {
         orderId: randomUUID(),
         orderer: { name: NAMES[randomInt(0, NAMES.length)], contact: `010-${randomInt(1000, 10000)}-${randomInt(1000, 10000)}` },
         fulfilment: delivery ? { type: 'delivery', address: ADDRESSES[randomInt(0, ADDRESSES.length)] } : { type: 'pickup' },
-        payment: { method: randomInt(0, 2) === 0 ? 'card' : 'easy_pay', token: `tok_sim_${randomUUID().replaceAll('-', '')}` },
+        payment: { method: randomInt(0, 2) === 0 ? 'card' : 'easy_pay', token: testToken() },
       },
       headers,
-    )) as { number: number; total: number; currency: string };
+    )) as { number: number; total: number; currency: string; paymentState: string };
     this.options.onOrder?.(order);
   }
 

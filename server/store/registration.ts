@@ -8,7 +8,8 @@ export class RegistrationError extends Error {}
 export interface RegisterOptions {
   centralUrl: string;
   adminToken: string;
-  address?: string;
+  /** The store's postal address, as central lists it. */
+  address: string;
 }
 
 export async function registerWithCentral(station: Station, options: RegisterOptions): Promise<{ storeId: string }> {
@@ -29,7 +30,7 @@ export async function registerWithCentral(station: Station, options: RegisterOpt
       body: JSON.stringify({
         storeId: station.config.storeId,
         name: station.config.name,
-        address: options.address ?? '',
+        address: options.address,
       }),
       signal: AbortSignal.timeout(15_000),
     });

@@ -12,6 +12,9 @@ import { CatalogueRepository } from '../../store/modules/catalogue/repository.js
 import { productionLogger, startStoreServer } from '../../store/server.js';
 import { labelPath } from '../../protocol/label.js';
 import { ShopperSimulation } from '../../demo/shoppers.js';
+import { startCentralServer, centralLogger } from '../../central/server.js';
+import { registerWithCentral } from '../../store/registration.js';
+import { randomBytes } from 'node:crypto';
 
 export const summary = 'run the demo: store server, sample catalogue, simulated shoppers';
 
@@ -36,6 +39,16 @@ export async function run(argv: string[]): Promise<number> {
   const dataDir = values.data ?? join(mkdtempSync(join(tmpdir(), 'omnistation-demo-')), 'store');
   const origin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 
+  // The chain's central payment service, on a port of its own next to the store.
+  const adminToken = randomBytes(24).toString('base64url');
+  const central = await startCentralServer({
+    dataDir: join(dataDir, '..', 'central'),
+    port: 0,
+    host: '127.0.0.1',
+    adminToken,
+    logger: centralLogger('warn'),
+  });
+
   const { station, pin } = initStation({
     dataDir,
     storeId: DEMO_STORE_ID,
@@ -48,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`sample catalogue: ${parsed.errors.map((e) => formatIssue(e, parsed.format)).join('; ')}`, 1);
   }
   new CatalogueRepository(station.db).importRows(parsed.rows);
+  await registerWithCentral(station, { centralUrl: central.url, adminToken, address: '서울특별시 강남구 테헤란로 152' });
   const skus = parsed.rows.map((row) => row.sku);
   const labels = skus.map((sku) => labelPath(station.labelKey, DEMO_STORE_ID, sku));
   station.close();
@@ -56,6 +70,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     server = await startStoreServer({ dataDir, port, host, logger: productionLogger('warn') });
   } catch (error) {
+    await central.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new CliError(`port ${port} is in use: try npm run demo -- --port 8090`, 1);
     }
@@ -66,7 +81,8 @@ export async function run(argv: string[]): Promise<number> {
     labels,
     shoppers,
     visitEveryMs: [8_000, 20_000],
-    onOrder: (order) => process.stdout.write(`simulated order #${order.number} placed (${order.total} ${order.currency})\n`),
+    onOrder: (order) =>
+      process.stdout.write(`simulated order #${order.number} placed (${order.total} ${order.currency}, payment ${order.paymentState})\n`),
     onError: (error) => process.stderr.write(`simulated shopper: ${error.message}\n`),
   });
   simulation.start();
@@ -76,6 +92,7 @@ export async function run(argv: string[]): Promise<number> {
       `omnistation demo — store ${DEMO_STORE_ID} with ${skus.length} products, ${shoppers} simulated shoppers`,
       `monitor: ${origin}/monitor/`,
       `kiosk: ${origin}/kiosk/`,
+      `central: ${central.url}/docs/json`,
       `shopper: ${origin}${labels[0]}`,
       `staff PIN: ${pin}`,
       'Ctrl-C stops the demo.',
@@ -87,6 +104,7 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write('stopping…\n');
   await simulation.stop();
   await server.close();
+  await central.close();
   if (temporary) rmSync(join(dataDir, '..'), { recursive: true, force: true });
   return 0;
 }

@@ -1,4 +1,4 @@
-// Runs in: node. `omnistation register --data DIR --central URL --admin-token TOKEN [--address A]`
+// Runs in: node. `omnistation register --data DIR --central URL --admin-token TOKEN --address A`
 import { CliError, parseCommandArgs, requireOption } from '../args.js';
 import { openStation, StationError } from '../../store/station.js';
 import { registerWithCentral, RegistrationError } from '../../store/registration.js';
@@ -25,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
     const { storeId } = await registerWithCentral(station, {
       centralUrl: requireOption(values.central, '--central'),
       adminToken,
-      address: values.address,
+      address: requireOption(values.address, '--address'),
     });
     process.stdout.write(`store ${storeId} registered with ${station.config.centralUrl}\n`);
     return 0;

@@ -1,6 +1,7 @@
 // Runs in: node. Request and response shapes of the payment routes.
 import { Type, type Static } from 'typebox';
 import { Amount, Currency, StoreId, Timestamp, Uuid } from '../../schemas.js';
+import { PAYMENT_TOKEN_PATTERN } from '../../../protocol/payment-token.js';
 
 export const CreatePaymentBody = Type.Object(
   {
@@ -8,7 +9,7 @@ export const CreatePaymentBody = Type.Object(
     amount: Amount,
     currency: Currency,
     /** An acquirer token, never card data. */
-    token: Type.String({ pattern: '^tok_[A-Za-z0-9_]{1,124}$' }),
+    token: Type.String({ pattern: PAYMENT_TOKEN_PATTERN }),
     capture: Type.Boolean(),
     offline: Type.Optional(Type.Object({ acceptedAt: Timestamp }, { additionalProperties: false })),
   },

@@ -1,12 +1,13 @@
 // Runs in: node. Request schemas of the order routes.
 import { Type, type Static } from 'typebox';
 import { Uuid } from '../../schemas.js';
+import { PAYMENT_TOKEN_PATTERN } from '../../../protocol/payment-token.js';
 
 /** How the shopper pays: the method and the acquirer's token for it, never card data. */
 export const PaymentInput = Type.Object(
   {
     method: Type.Union([Type.Literal('card'), Type.Literal('easy_pay')]),
-    token: Type.String({ pattern: '^[A-Za-z0-9_-]{8,128}$' }),
+    token: Type.String({ pattern: PAYMENT_TOKEN_PATTERN }),
   },
   { additionalProperties: false },
 );
