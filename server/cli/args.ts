@@ -1,5 +1,6 @@
 // Runs in: node. Argument parsing shared by the CLI commands: errors become one clear line.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { openStation, StationError, type Station } from '../store/station.js';
 
 export class CliError extends Error {
   constructor(
@@ -34,4 +35,14 @@ export function parsePort(value: string | undefined, fallback: number): number {
     throw new CliError(`--port must be an integer from 0 to 65535, not "${value}"`);
   }
   return port;
+}
+
+/** Opens a station data folder for a command; a missing or foreign folder is a one-line error. */
+export function openStationOrFail(dataDir: string): Station {
+  try {
+    return openStation(dataDir);
+  } catch (error) {
+    if (error instanceof StationError) throw new CliError(error.message, 1);
+    throw error;
+  }
 }

@@ -2,8 +2,8 @@
 // then writes it in one transaction, so a store never sells from half a catalogue.
 import { existsSync, statSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
-import { CliError, parseCommandArgs, requireOption } from '../args.js';
-import { openStation, StationError, type Station } from '../../store/station.js';
+import { CliError, parseCommandArgs, requireOption, openStationOrFail } from '../args.js';
+import type { Station } from '../../store/station.js';
 import {
   formatIssue,
   parseCatalogueFile,
@@ -39,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
   const maxErrors = parseMaxErrors(values['max-errors']);
 
   // Open the store before the (possibly long) parse, so a wrong --data fails at once.
-  const station = open(dataDir);
+  const station = openStationOrFail(dataDir);
   try {
     const progress = new ProgressBar(statSync(file).size);
     const parsed = await parseCatalogueFile(file, {
@@ -82,14 +82,6 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-function open(dataDir: string): Station {
-  try {
-    return openStation(dataDir);
-  } catch (error) {
-    if (error instanceof StationError) throw new CliError(error.message, 1);
-    throw error;
-  }
-}
 
 function parseFormat(value: string | undefined): CatalogueFormat | undefined {
   if (value === undefined) return undefined;

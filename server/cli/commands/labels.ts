@@ -1,8 +1,7 @@
 // Runs in: node. `omnistation labels --data DIR --out FILE [--base-url URL]`: a printable
 // sheet (PDF or SVG, by the file's extension) with one signed QR label per catalogue product.
 import { resolve } from 'node:path';
-import { CliError, parseCommandArgs, requireOption } from '../args.js';
-import { openStation, StationError, type Station } from '../../store/station.js';
+import { CliError, parseCommandArgs, requireOption, openStationOrFail } from '../args.js';
 import { CatalogueRepository } from '../../store/modules/catalogue/repository.js';
 import {
   buildLabels,
@@ -31,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
     throw error;
   }
   try {
-    const station = open(dataDir);
+    const station = openStationOrFail(dataDir);
     try {
       const catalogue = new CatalogueRepository(station.db);
       if (catalogue.count() === 0) {
@@ -64,11 +63,3 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-function open(dataDir: string): Station {
-  try {
-    return openStation(dataDir);
-  } catch (error) {
-    if (error instanceof StationError) throw new CliError(error.message, 1);
-    throw error;
-  }
-}

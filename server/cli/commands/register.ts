@@ -1,6 +1,5 @@
 // Runs in: node. `omnistation register --data DIR --central URL --admin-token TOKEN --address A`
-import { CliError, parseCommandArgs, requireOption } from '../args.js';
-import { openStation, StationError } from '../../store/station.js';
+import { CliError, openStationOrFail, parseCommandArgs, requireOption } from '../args.js';
 import { registerWithCentral, RegistrationError } from '../../store/registration.js';
 
 export const summary = 'register this store with the central payment service (once)';
@@ -14,13 +13,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   const adminToken = values['admin-token'] ?? process.env.OMNI_CENTRAL_ADMIN_TOKEN;
   if (!adminToken) throw new CliError('--admin-token (or OMNI_CENTRAL_ADMIN_TOKEN) is required');
-  let station;
-  try {
-    station = openStation(requireOption(values.data, '--data'));
-  } catch (error) {
-    if (error instanceof StationError) throw new CliError(error.message, 1);
-    throw error;
-  }
+  const station = openStationOrFail(requireOption(values.data, '--data'));
   try {
     const { storeId } = await registerWithCentral(station, {
       centralUrl: requireOption(values.central, '--central'),
