@@ -26,6 +26,23 @@ export function startCli(args: string[]): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [BIN, ...args], { stdio: 'pipe' });
 }
 
+/** Like runCli, without blocking this process: for commands that talk to a server in it. */
+export function runCliAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 /** Collects a child's output from the start, so no line is missed between two waits. */
 export function collectOutput(child: ChildProcessWithoutNullStreams) {
   let stdout = '';
