@@ -173,4 +173,13 @@ export const migrations: readonly Migration[] = [
         FROM orders;
     `,
   },
+  {
+    version: 6,
+    name: 'cart lines sorted in memory instead of by a second index',
+    sql: `
+      -- A cart has a handful of lines: sorting them in JS is cheaper than keeping a second
+      -- B-tree up to date on every scan.
+      DROP INDEX cart_items_by_time;
+    `,
+  },
 ];

@@ -6,8 +6,8 @@ import type { Cart } from '../../schemas.js';
 export const MAX_QUANTITY = 99;
 export const MAX_LINES = 100;
 
-/** sku, name, name_en, price, currency, quantity */
-type CartRow = [string, string, string | null, number, string, number];
+/** sku, name, name_en, price, currency, quantity, added_at */
+type CartRow = [string, string, string | null, number, string, number, number];
 
 export class CartRepository {
   private readonly lines;
@@ -18,9 +18,9 @@ export class CartRepository {
 
   constructor(private readonly db: Db) {
     this.lines = db.prepare(`
-      SELECT c.sku, p.name, p.name_en, p.price, p.currency, c.quantity
+      SELECT c.sku, p.name, p.name_en, p.price, p.currency, c.quantity, c.added_at
       FROM cart_items c JOIN products p ON p.sku = c.sku
-      WHERE c.session_id = ? ORDER BY c.added_at, c.sku`).raw(true);
+      WHERE c.session_id = ?`).raw(true);
     this.addState = db.prepare(`
       SELECT p.currency AS productCurrency,
         (SELECT quantity FROM cart_items WHERE session_id = @sessionId AND sku = @sku) AS current,
@@ -37,7 +37,9 @@ export class CartRepository {
 
   view(sessionId: string): Cart {
     // Raw rows: building row objects in better-sqlite3 cost more than the query itself.
-    const rows = this.lines.all(sessionId) as CartRow[];
+    const rows = (this.lines.all(sessionId) as CartRow[]).sort(
+      (a, b) => a[6] - b[6] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+    );
     let total = 0;
     let count = 0;
     const items = rows.map(([sku, name, nameEn, unitPrice, currency, quantity]) => {

@@ -101,3 +101,16 @@ describe('product codes', () => {
     }
   });
 });
+
+describe('cart order', () => {
+  it('lists lines in the order they were first added, not by code', async () => {
+    const shopper = await startShopper(t.app);
+    for (const sku of ['SNK-2', 'MILK-1', 'RAMEN-3']) {
+      await t.app.inject({ method: 'POST', url: '/api/cart/items', headers: shopper.headers, payload: { sku } });
+      t.clock.advance(1000);
+    }
+    await t.app.inject({ method: 'POST', url: '/api/cart/items', headers: shopper.headers, payload: { sku: 'SNK-2' } });
+    const cart = (await t.app.inject({ method: 'GET', url: '/api/cart', headers: shopper.headers })).json();
+    expect(cart.items.map((i: { sku: string }) => i.sku)).toEqual(['SNK-2', 'MILK-1', 'RAMEN-3']);
+  });
+});
