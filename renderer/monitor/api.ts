@@ -1,6 +1,6 @@
 // Runs in: renderer (DOM). The monitor's calls to the store server (staff cookie, same origin).
 import { requestJson } from '../shared/http';
-import type { StaffOrder, StaffOrderList, StoreInfo } from '../shared/types';
+import type { StaffOrder, StaffOrderList, StaffStatus, StoreInfo } from '../shared/types';
 
 const order = (id: string): string => `/api/staff/orders/${encodeURIComponent(id)}`;
 
@@ -10,10 +10,13 @@ export const staffApi = {
   signIn: (pin: string) => requestJson<{ signedIn: boolean }>('/api/staff/session', { method: 'POST', body: { pin } }),
   signOut: () => requestJson<void>('/api/staff/session', { method: 'DELETE' }),
   orders: () => requestJson<StaffOrderList>('/api/staff/orders'),
+  /** Central link, sync backlog and offline payments; for the status strip only. */
+  status: () => requestJson<StaffStatus>('/api/staff/status', { timeoutMs: 8000 }),
   order: (id: string) => requestJson<StaffOrder>(order(id)),
   handOver: (id: string) => requestJson<StaffOrder>(`${order(id)}/hand-over`, { method: 'POST', body: {} }),
+  // A paid order is refunded at central first, which may take a while.
   cancel: (id: string, reason?: string) =>
-    requestJson<StaffOrder>(`${order(id)}/cancel`, { method: 'POST', body: reason ? { reason } : {} }),
+    requestJson<StaffOrder>(`${order(id)}/cancel`, { method: 'POST', body: reason ? { reason } : {}, timeoutMs: 30_000 }),
 };
 
 /** The live event stream URL; EventSource adds Last-Event-ID itself when it reconnects. */

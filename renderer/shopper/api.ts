@@ -1,7 +1,7 @@
 // Runs in: renderer (DOM). The shopper's calls to the store server; every call carries the
 // session token and device id, and a 401 renews the session once and retries.
 import { ApiError, requestJson, type RequestOptions } from '../shared/http';
-import type { Cart, CheckoutRequest, Order, Product, StoreInfo } from '../shared/types';
+import type { Cart, CheckoutRequest, Order, PayRequest, Product, StoreInfo } from '../shared/types';
 import { useSessionStore } from './stores/session';
 
 async function shopperRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -37,6 +37,9 @@ export const shopperApi = {
   removeItem: (sku: string) => shopperRequest<Cart>(item(sku), { method: 'DELETE' }),
   placeOrder: (request: CheckoutRequest) =>
     shopperRequest<Order>('/api/orders', { method: 'POST', body: request, timeoutMs: 30_000 }),
+  /** Another try after a decline or a failure; central may take a few seconds to answer. */
+  pay: (id: string, request: PayRequest) =>
+    shopperRequest<Order>(`/api/orders/${encodeURIComponent(id)}/pay`, { method: 'POST', body: request, timeoutMs: 30_000 }),
   orders: () => shopperRequest<{ orders: Order[] }>('/api/orders'),
   order: (id: string) => shopperRequest<Order>(`/api/orders/${encodeURIComponent(id)}`),
 };

@@ -85,13 +85,19 @@ describe('scan, check out, see it on the monitor', () => {
     expect(await card.getAttribute('data-state')).toBe('placed');
     await phone.getByTestId('order-number').waitFor();
     expect(await phone.getByTestId('order-number').textContent()).toContain('1');
+    // Paid through central with the app's test token: the receipt names the card.
+    await expect.poll(() => phone.getByTestId('receipt-payment').getAttribute('data-payment-state')).toBe('paid');
+    expect(await phone.getByTestId('receipt-payment').textContent()).toMatch(/Visa ••••\d{4}/);
     await screenshot(phone, 'shopper-receipt-ko');
     await expect.poll(() => monitor.getByTestId('count-placed').textContent()).toContain('1');
     await expect.poll(() => card.textContent()).toContain('김민지');
+    await expect.poll(() => card.getAttribute('data-payment-state')).toBe('paid');
+    expect(await card.getByTestId('payment-badge').textContent()).toContain('결제 완료');
     await screenshot(monitor, 'monitor-order-arrived-ko');
 
     await card.click();
     await monitor.getByTestId('order-detail').waitFor();
+    expect(await monitor.getByTestId('hand-over').isEnabled()).toBe(true);
     await screenshot(monitor, 'monitor-order-detail-ko');
     await monitor.getByTestId('hand-over').click();
     await expect.poll(() => monitor.getByTestId('order-card').first().getAttribute('data-state')).toBe('handed_over');

@@ -58,6 +58,15 @@ describe('messages', () => {
       'order_state',
       'rate_limited',
       'network_error',
+      // Payments (shopper: pay again; monitor: hand-over and refunds).
+      'payment_done',
+      'payments_unavailable',
+      'payment_unavailable',
+      'payment_token_invalid',
+      'payment_required',
+      'refund_unavailable',
+      'refund_refused',
+      'central_unavailable',
     ]) {
       expect(english.has(`errors.${code}`), code).toBe(true);
     }

@@ -1,17 +1,19 @@
 // Runs in: renderer (DOM). The live event stream (EventSource, cookie auth): feeds the order
-// board and reports live / reconnecting. EventSource reconnects by itself with Last-Event-ID;
+// board and the payment alerts, and reports live / reconnecting. EventSource reconnects by itself with Last-Event-ID;
 // when it gives up (the server answered an error) we check the session and open a new one.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { ApiError } from '../../shared/http';
 import type { StaffOrder } from '../../shared/types';
 import { eventsUrl } from '../api';
+import { useAlertsStore } from './alerts';
 import { useAuthStore } from './auth';
 import { useOrdersStore } from './orders';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'live' | 'reconnecting';
 
 const ORDER_EVENTS = ['order.placed', 'order.updated'] as const;
+const ALERT_EVENTS = ['alert.offline_declined'] as const;
 const RETRY_MS = [1000, 2000, 5000, 10_000, 20_000];
 
 export const useConnectionStore = defineStore('connection', () => {
@@ -27,8 +29,9 @@ export const useConnectionStore = defineStore('connection', () => {
     const resuming = status.value === 'reconnecting';
     closeSource();
     const orders = useOrdersStore();
+    const alerts = useAlertsStore();
     status.value = resuming ? 'reconnecting' : 'connecting';
-    const es = new EventSource(eventsUrl(orders.lastEventId));
+    const es = new EventSource(eventsUrl(orders.streamStart()));
     source = es;
     es.onopen = () => {
       failures = 0;
@@ -45,6 +48,19 @@ export const useConnectionStore = defineStore('connection', () => {
         if (orders.applyEvent(type, order, event.lastEventId) && type === 'order.placed') {
           lastArrival.value = order;
         }
+      });
+    }
+    for (const type of ALERT_EVENTS) {
+      es.addEventListener(type, (event: MessageEvent<string>) => {
+        orders.noteEventId(event.lastEventId);
+        let data: unknown;
+        try {
+          data = JSON.parse(event.data);
+        } catch {
+          return;
+        }
+        // Replayed after a reconnect or a reload: the store shows each alert once.
+        alerts.receive(data);
       });
     }
     es.onerror = () => {

@@ -1,12 +1,22 @@
 // Runs in: renderer (DOM); unit-tested in node. The order board: every order by id (upserted,
-// never duplicated), the last event id seen, new-order highlights and the selected order.
+// never duplicated), the last event id seen, new-order highlights and the selected order; and
+// where the event stream resumes (remembered across reloads, so alerts stored while this
+// monitor was closed still arrive).
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
+import { readStored, writeStored } from '../../shared/storage';
 import type { StaffOrder } from '../../shared/types';
 import { staffApi } from '../api';
 import { groupByState, isNewer } from '../board';
 
 export const HIGHLIGHT_MS = 8000;
+export const CURSOR_STORAGE_KEY = 'omnistation.monitor.eventCursor';
+
+function savedCursor(): number | null {
+  const raw = readStored(CURSOR_STORAGE_KEY);
+  const value = raw === null ? Number.NaN : Number(raw);
+  return Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
 
 export const useOrdersStore = defineStore('monitor-orders', () => {
   const byId = ref<Record<string, StaffOrder>>({});
@@ -14,6 +24,8 @@ export const useOrdersStore = defineStore('monitor-orders', () => {
   const highlighted = ref<Record<string, true>>({});
   const selectedId = ref<string | null>(null);
   const loaded = ref(false);
+  /** The last stored event id the stream delivered (null until the stream first opens). */
+  const streamCursor = ref<number | null>(null);
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   const groups = computed(() => groupByState(Object.values(byId.value)));
@@ -41,8 +53,28 @@ export const useOrdersStore = defineStore('monitor-orders', () => {
   }
 
   function noteEventId(id: number | string | undefined): void {
-    const value = typeof id === 'string' ? Number(id) : id;
-    if (value !== undefined && Number.isFinite(value) && value > lastEventId.value) lastEventId.value = value;
+    const value = typeof id === 'string' && id.length > 0 ? Number(id) : id;
+    if (value === undefined || typeof value !== 'number' || !Number.isSafeInteger(value)) return;
+    if (value > lastEventId.value) lastEventId.value = value;
+    if (streamCursor.value !== null && value > streamCursor.value) {
+      streamCursor.value = value;
+      writeStored(CURSOR_STORAGE_KEY, String(value));
+    }
+  }
+
+  /**
+   * Where the stream (re)opens: after the last event it delivered. The first time, after the
+   * last event this monitor saw before a reload (order events replayed from there change
+   * nothing on the board; alerts among them do show), or after the snapshot when there is none
+   * or it is beyond this station's events (another station's database).
+   */
+  function streamStart(): number {
+    if (streamCursor.value === null) {
+      const saved = savedCursor();
+      streamCursor.value = saved !== null && saved <= lastEventId.value ? saved : lastEventId.value;
+      writeStored(CURSOR_STORAGE_KEY, String(streamCursor.value));
+    }
+    return streamCursor.value;
   }
 
   function highlight(id: string): void {
@@ -111,6 +143,7 @@ export const useOrdersStore = defineStore('monitor-orders', () => {
     highlighted.value = {};
     selectedId.value = null;
     lastEventId.value = 0;
+    streamCursor.value = null;
     loaded.value = false;
   }
 
@@ -120,10 +153,13 @@ export const useOrdersStore = defineStore('monitor-orders', () => {
     highlighted,
     selectedId,
     loaded,
+    streamCursor,
     groups,
     counts,
     selected,
     upsert,
+    noteEventId,
+    streamStart,
     applySnapshot,
     applyEvent,
     load,

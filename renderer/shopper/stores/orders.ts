@@ -3,10 +3,10 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { ApiError } from '../../shared/http';
 import { randomUuid, testPaymentToken } from '../../shared/ids';
-import type { Order } from '../../shared/types';
+import type { Order, PaymentMethod } from '../../shared/types';
 import { shopperApi } from '../api';
 import { buildCheckoutRequest, type CheckoutAttempt, type CheckoutForm } from '../checkout';
-import { readStored, writeStored } from '../storage';
+import { readStored, writeStored } from '../../shared/storage';
 import { useCartStore } from './cart';
 
 const ATTEMPT_KEY = 'omnistation.checkoutAttempt';
@@ -99,6 +99,40 @@ export const useOrdersStore = defineStore('orders', () => {
     }
   }
 
+  /** Order ids with a second payment on its way. */
+  const paying = ref<Record<string, true>>({});
+  const payments = new Map<string, Promise<Order>>();
+
+  /**
+   * Pays an own order again with a fresh token (after a decline or a failure). A second tap
+   * while one is on its way waits for the same answer. If the answer is lost, the next try is
+   * safe: the station settles the attempt in flight before it starts another, and refuses with
+   * payment_done once the order is paid.
+   */
+  function payAgain(orderId: string, method: PaymentMethod): Promise<Order> {
+    let inflight = payments.get(orderId);
+    if (inflight === undefined) {
+      paying.value = { ...paying.value, [orderId]: true };
+      inflight = shopperApi
+        .pay(orderId, { payment: { method, token: testPaymentToken() } })
+        .then(remember)
+        .catch(async (error: unknown) => {
+          // Paid by an earlier try whose answer was lost, or the order moved on: show it as it is.
+          if (error instanceof ApiError && (error.code === 'payment_done' || error.code === 'order_state' || error.outcomeUnknown)) {
+            await loadOrder(orderId).catch(() => undefined);
+          }
+          throw error;
+        })
+        .finally(() => {
+          payments.delete(orderId);
+          const { [orderId]: _done, ...rest } = paying.value;
+          paying.value = rest;
+        });
+      payments.set(orderId, inflight);
+    }
+    return inflight;
+  }
+
   async function loadOrders(): Promise<void> {
     const { orders } = await shopperApi.orders();
     const next: Record<string, Order> = {};
@@ -111,5 +145,18 @@ export const useOrdersStore = defineStore('orders', () => {
     return remember(await shopperApi.order(id));
   }
 
-  return { byId, list, loaded, attempt, placing, currentAttempt, endAttempt, placeOrder, loadOrders, loadOrder };
+  return {
+    byId,
+    list,
+    loaded,
+    attempt,
+    placing,
+    paying,
+    currentAttempt,
+    endAttempt,
+    placeOrder,
+    payAgain,
+    loadOrders,
+    loadOrder,
+  };
 });

@@ -5,7 +5,7 @@ import { ref } from 'vue';
 import { requestJson } from '../../shared/http';
 import { randomUuid } from '../../shared/ids';
 import type { SessionResponse } from '../../shared/types';
-import { readStored, writeStored } from '../storage';
+import { readStored, writeStored } from '../../shared/storage';
 
 const DEVICE_KEY = 'omnistation.deviceId';
 const TOKEN_KEY = 'omnistation.token';
