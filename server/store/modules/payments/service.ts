@@ -174,8 +174,13 @@ export class PaymentService {
       });
     }
     for (const orderId of this.o.payments.waitingForCentral()) {
-      // A shopper's or staff request is on it right now and will settle it.
-      if (this.locks.has(orderId)) continue;
+      // A shopper's or staff request is on it right now: look again as soon as it lets go,
+      // rather than at the next idle poll (an offline acceptance nudges us while holding it).
+      const held = this.locks.get(orderId);
+      if (held) {
+        void held.then(() => this.o.onOfflineAccepted?.());
+        continue;
+      }
       await this.exclusive(orderId, async () => {
         const row = this.row(orderId);
         if (row.attempts > row.settled_attempt) await this.charge(row, false);
