@@ -13,6 +13,7 @@ const LINES_PER_CART = 25;
 
 export const benchmark: Benchmark = {
   group: 'cart_ops',
+  baseline: 'a bare Fastify + SQLite route doing the same insert and broadcast, same concurrency, same run',
   rows: [
     {
       name: 'cart_ops_per_s',

@@ -92,6 +92,7 @@ async function rawInserts(events: Event[], db: { file: string | null; url?: stri
 
 export const benchmark: Benchmark = {
   group: 'central_ingest',
+  baseline: 'raw batched INSERTs of the same events into the same database, same run',
   rows: [{ name: 'central_ingest_events_per_s', unit: 'events/s', better: 'higher' }],
   async run(ctx) {
     const perStation = ctx.quick ? 2_000 : 10_000;

@@ -1,7 +1,7 @@
 // Runs in: node (bench process). The table people read; `--json` bypasses it entirely.
 import type { BenchRow, RowSpec } from './types.js';
 
-export function formatTable(results: readonly { row: BenchRow; spec: RowSpec }[], quick = false): string {
+export function formatTable(results: readonly { row: BenchRow; spec: RowSpec; baseline: string; group: string }[], quick = false): string {
   const header = ['name', 'value', 'unit', 'baseline', 'ratio', 'better'];
   const body = results.map(({ row, spec }) => [
     row.name,
@@ -18,7 +18,8 @@ export function formatTable(results: readonly { row: BenchRow; spec: RowSpec }[]
   const lines = [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
   lines.push('');
   lines.push(
-    'baseline: a bare Fastify + SQLite route doing the same insert and broadcast, measured in this run.',
+    'baselines, each measured in this run:',
+    ...[...new Map(results.map((r) => [r.group, r.baseline])).entries()].map(([group, note]) => `  ${group}: ${note}`),
     'ratio = value / baseline: for "lower" rows (latency) below 1× beats the floor; for "higher" rows',
     '(throughput) 1× matches it.',
   );

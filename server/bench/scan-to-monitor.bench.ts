@@ -26,6 +26,7 @@ interface Measured {
 
 export const benchmark: Benchmark = {
   group: 'scan_to_monitor',
+  baseline: 'a bare Fastify + SQLite route doing the same insert and SSE broadcast, same rate, same run',
   rows: [
     {
       name: 'scan_to_monitor_p99_ms',

@@ -182,6 +182,7 @@ async function rawInserts(events: readonly OutboxEvent[], db: { file: string | n
 
 export const benchmark: Benchmark = {
   group: 'sync_drain',
+  baseline: 'raw batched INSERTs of the same events into the same table at central, same run',
   rows: [
     {
       name: 'sync_drain_10k_s',

@@ -130,6 +130,7 @@ function faultSeed(): number {
 
 export const benchmark: Benchmark = {
   group: 'sync_kill9',
+  baseline: 'the number of trials run (every one should keep exactly-once)',
   rows: [
     {
       name: 'sync_kill9_trials_ok',

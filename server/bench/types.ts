@@ -37,6 +37,8 @@ export interface BenchContext {
 export interface Benchmark {
   /** Group name, the prefix of its rows (`--only GROUP` runs all of them). */
   group: string;
+  /** What its rows' baselines are, for the note under the table. */
+  baseline: string;
   rows: readonly RowSpec[];
   run(ctx: BenchContext): Promise<BenchRow[]>;
 }

@@ -52,7 +52,7 @@ export async function run(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const log = (message: string) => process.stderr.write(`${message}\n`);
-  const results: { row: BenchRow; spec: RowSpec }[] = [];
+  const results: { row: BenchRow; spec: RowSpec; baseline: string; group: string }[] = [];
   let failed = false;
   const started = performance.now();
   try {
@@ -62,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
         const measured = await benchmark.run({ quick: values.quick ?? false, log, cpuProfDir, signal: controller.signal });
         for (const row of measured) {
           const spec = specOf(benchmarks, row);
-          if (spec && rows.includes(spec)) results.push({ row, spec });
+          if (spec && rows.includes(spec)) results.push({ row, spec, baseline: benchmark.baseline, group: benchmark.group });
         }
       } catch (error) {
         if (error instanceof BenchAborted || controller.signal.aborted) break;
