@@ -6,6 +6,7 @@ import type { Benchmark } from '../../../server/bench/types.js';
 
 const fake = (group: string, rows: string[]): Benchmark => ({
   group,
+  baseline: 'a fake floor',
   rows: rows.map((name) => ({ name, unit: 'ms', better: 'lower' as const })),
   run: async () => [],
 });
