@@ -71,6 +71,12 @@ export function createContext({ db, config, labelKey, clock, syncTransport, cent
   });
   // Offline payments wait for central far longer than outbox events do; a slower idle poll is enough.
   if (central) forwarder = new RetryLoop(() => payments.forwardDue(), { idlePollMs: 30_000, ...paymentOptions.forwarder, clock });
+  // A payment that went through proves central is back: the outbox and the offline payments
+  // follow at once instead of when their backoff (up to a minute) runs out.
+  central?.onAnswer?.(() => {
+    sync?.retryNow();
+    forwarder?.retryNow();
+  });
   return {
     db,
     config,

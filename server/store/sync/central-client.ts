@@ -57,7 +57,14 @@ export interface CentralClientOptions {
 }
 
 export class CentralClient implements SyncTransport {
+  private readonly answerListeners = new Set<() => void>();
+
   constructor(private readonly options: CentralClientOptions) {}
+
+  /** Called whenever central answers below 500: proof that it is reachable and working. */
+  onAnswer(listener: () => void): void {
+    this.answerListeners.add(listener);
+  }
 
   async sendBatch(events: readonly OutboxEvent[]): Promise<{ ackSeq: number }> {
     return (await this.request('POST', '/v1/sync/batches', { storeId: this.options.storeId, events })) as { ackSeq: number };
@@ -89,6 +96,7 @@ export class CentralClient implements SyncTransport {
       body: text,
       signal: AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs ?? 10_000),
     });
+    if (response.status < 500) for (const listener of this.answerListeners) listener();
     const payload = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
     if (!response.ok) {
       throw new CentralError(

@@ -73,6 +73,11 @@ export class RetryLoop {
     if (this.current.state === 'idle') this.wake?.();
   }
 
+  /** Central answered someone else just now: a backoff waiting for it to return can end. */
+  retryNow(): void {
+    if (this.current.state === 'retrying') this.wake?.();
+  }
+
   private async run(): Promise<void> {
     while (this.running) {
       this.nudged = false;

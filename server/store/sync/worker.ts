@@ -54,6 +54,11 @@ export class SyncWorker {
     this.loop.nudge();
   }
 
+  /** Central is reachable again: end a backoff now instead of at its timer. */
+  retryNow(): void {
+    this.loop.retryNow();
+  }
+
   /** Sends batches until the outbox is empty; throws the transport's error. */
   async drain(): Promise<number> {
     let sent = 0;

@@ -17,6 +17,8 @@ import type { PaymentSettings } from './settings.js';
 
 /** The part of the signed central client payments use (CentralClient is one). */
 export interface CentralRequester {
+  /** Optional: tells when central answered, so waiting workers need not sit out a backoff. */
+  onAnswer?(listener: () => void): void;
   request(
     method: string,
     path: string,

@@ -152,3 +152,31 @@ describe('station status for the monitor', () => {
     expect((await t.app.inject({ url: '/api/staff/status' })).statusCode).toBe(401);
   });
 });
+
+describe('retry loop after an outage', () => {
+  it('ends a long backoff at once when central is known to answer again', async () => {
+    await placeOrders(2);
+    const central = new FakeCentral();
+    central.down = true;
+    let failures = 0;
+    const worker = new SyncWorker({
+      outbox: t.app.station.outbox,
+      transport: central,
+      clock: t.clock,
+      baseDelayMs: 60_000,
+      maxDelayMs: 60_000,
+      random: () => 0.99,
+      onError: () => failures++,
+    });
+    worker.start();
+    await expect.poll(() => failures).toBe(1);
+    central.down = false;
+    // A nudge (new work) does not cut a backoff short: that would hammer a central that is down.
+    worker.nudge();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(t.app.station.outbox.status().backlog).toBe(2);
+    worker.retryNow();
+    await expect.poll(() => t.app.station.outbox.status().backlog).toBe(0);
+    await worker.stop();
+  });
+});
