@@ -4,12 +4,11 @@
 // OMNI_BENCH_CENTRAL_DB=postgres://… measures PostgreSQL instead (a throw-away database: the
 // rows stay).
 import { randomBytes, randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import type { SyncEvent } from '../central/modules/sync/schemas.js';
 import { signRequest } from '../protocol/signing.js';
 import { uuidv7 } from '../protocol/uuidv7.js';
 import { startChildServer } from './child.js';
+import { rawInsertSyncEvents } from './raw-sync-events.js';
 import { ratio, roundSignificant } from './stats.js';
 import type { Benchmark } from './types.js';
 
@@ -18,7 +17,6 @@ const BATCH = 500;
 const RUN = randomBytes(3).toString('hex').toUpperCase();
 const STATIONS = [`BENCH-${RUN}-1`, `BENCH-${RUN}-2`];
 const RAW_STORE = `BENCH-${RUN}-RAW`;
-const COLUMNS = ['store_id', 'id', 'seq', 'type', 'occurred_at', 'payload', 'content_hash', 'received_at'] as const;
 
 type Event = SyncEvent;
 
@@ -57,39 +55,6 @@ function rawRows(events: Event[]) {
   return events.map((e, i) => [RAW_STORE, e.id, i + 1, e.type, Date.parse(e.occurredAt), JSON.stringify(e.payload), 'x'.repeat(64), now]);
 }
 
-/** The floor: the same rows, INSERTed 500 per statement and transaction, no HTTP, no checks. */
-async function rawInserts(events: Event[], db: { file: string | null; url?: string }): Promise<number> {
-  const rows = rawRows(events);
-  if (db.file) {
-    const started = performance.now();
-    const sqlite = new Database(db.file);
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('synchronous = FULL');
-    const placeholders = `(${COLUMNS.map(() => '?').join(',')})`;
-    const insert = sqlite.prepare(`INSERT INTO sync_events (${COLUMNS.join(',')}) VALUES ${Array(BATCH).fill(placeholders).join(',')}`);
-    for (let i = 0; i < rows.length; i += BATCH) {
-      const chunk = rows.slice(i, i + BATCH);
-      if (chunk.length === BATCH) sqlite.transaction(() => insert.run(chunk.flat()))();
-    }
-    const elapsed = performance.now() - started;
-    sqlite.close();
-    return elapsed;
-  }
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    const started = performance.now();
-    for (let i = 0; i < rows.length; i += BATCH) {
-      const chunk = rows.slice(i, i + BATCH);
-      const values = chunk.map((_, r) => `(${COLUMNS.map((__, c) => `$${r * COLUMNS.length + c + 1}`).join(',')})`).join(',');
-      await client.query(`INSERT INTO sync_events (${COLUMNS.join(',')}) VALUES ${values}`, chunk.flat());
-    }
-    return performance.now() - started;
-  } finally {
-    await client.end();
-  }
-}
-
 export const benchmark: Benchmark = {
   group: 'central_ingest',
   baseline: 'raw batched INSERTs of the same events into the same database, same run',
@@ -109,7 +74,7 @@ export const benchmark: Benchmark = {
       await Promise.all(STATIONS.map((storeId, i) => drain(central.info.url, storeId, central.info.keys[storeId]!, events[i]!)));
       const elapsed = performance.now() - started;
       const total = STATIONS.length * perStation;
-      const baselineMs = await rawInserts(events.flat(), { file: central.info.dbFile, url: dbUrl });
+      const baselineMs = await rawInsertSyncEvents(rawRows(events.flat()), { file: central.info.dbFile, url: dbUrl });
       const value = roundSignificant(total / (elapsed / 1000), 4);
       const baseline = roundSignificant(total / (baselineMs / 1000), 4);
       ctx.log(`  central: ${Math.round(value)} events/s (${Math.round(elapsed)} ms); raw batched INSERTs: ${Math.round(baseline)} events/s (${Math.round(baselineMs)} ms)`);

@@ -19,18 +19,17 @@ import { OutboxRepository, type OutboxEvent } from '../store/modules/outbox/repo
 import { CentralClient } from '../store/sync/central-client.js';
 import { SyncWorker } from '../store/sync/worker.js';
 import { startChildServer } from './child.js';
+import { rawInsertSyncEvents } from './raw-sync-events.js';
 import { ratio, roundSignificant } from './stats.js';
 import type { Benchmark } from './types.js';
 
 export const PAYMENTS = 10_000;
 const EVENTS_PER_PAYMENT = 2;
-const BATCH = 500;
 const GOAL_S = 10;
 // Fresh store ids per run, so a PostgreSQL database can be measured again without a reset.
 const RUN = randomBytes(3).toString('hex').toUpperCase();
 const STATION_ID = `DRAIN-${RUN}`;
 const RAW_STORE = `DRAIN-${RUN}-RAW`;
-const COLUMNS = ['store_id', 'id', 'seq', 'type', 'occurred_at', 'payload', 'content_hash', 'received_at'] as const;
 
 /** What central holds for one store, read from its database. */
 interface Landed {
@@ -139,47 +138,6 @@ function rawRows(events: readonly OutboxEvent[]) {
   return events.map((e) => [RAW_STORE, e.id, e.seq, e.type, Date.parse(e.occurredAt), JSON.stringify(e.payload), 'x'.repeat(64), now]);
 }
 
-/** The floor: the same rows, INSERTed 500 per statement and transaction, no HTTP, no checks. */
-async function rawInserts(events: readonly OutboxEvent[], db: { file: string | null; url?: string }): Promise<number> {
-  const rows = rawRows(events);
-  if (db.file) {
-    const started = performance.now();
-    const sqlite = new Database(db.file);
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('synchronous = FULL');
-    const placeholders = `(${COLUMNS.map(() => '?').join(',')})`;
-    const statements = new Map<number, Database.Statement>();
-    const insert = (n: number) => {
-      let statement = statements.get(n);
-      if (!statement) {
-        statement = sqlite.prepare(`INSERT INTO sync_events (${COLUMNS.join(',')}) VALUES ${Array(n).fill(placeholders).join(',')}`);
-        statements.set(n, statement);
-      }
-      return statement;
-    };
-    for (let i = 0; i < rows.length; i += BATCH) {
-      const chunk = rows.slice(i, i + BATCH);
-      sqlite.transaction(() => insert(chunk.length).run(chunk.flat()))();
-    }
-    const elapsed = performance.now() - started;
-    sqlite.close();
-    return elapsed;
-  }
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    const started = performance.now();
-    for (let i = 0; i < rows.length; i += BATCH) {
-      const chunk = rows.slice(i, i + BATCH);
-      const values = chunk.map((_, r) => `(${COLUMNS.map((__, c) => `$${r * COLUMNS.length + c + 1}`).join(',')})`).join(',');
-      await client.query(`INSERT INTO sync_events (${COLUMNS.join(',')}) VALUES ${values}`, chunk.flat());
-    }
-    return performance.now() - started;
-  } finally {
-    await client.end();
-  }
-}
-
 export const benchmark: Benchmark = {
   group: 'sync_drain',
   baseline: 'raw batched INSERTs of the same events into the same table at central, same run',
@@ -234,7 +192,7 @@ export const benchmark: Benchmark = {
         throw new Error(`sync_drain: central holds ${atCentral.events} events, ack ${atCentral.ackSeq}, ${duplicates} duplicates (expected ${events}, ${events}, 0)`);
       }
 
-      const baselineMs = await rawInserts(snapshot, db);
+      const baselineMs = await rawInsertSyncEvents(rawRows(snapshot), db);
       const value = roundSignificant(drainMs / 1000, 4);
       const baseline = roundSignificant(baselineMs / 1000, 4);
       ctx.log(
