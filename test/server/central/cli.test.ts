@@ -65,7 +65,8 @@ describe('omnistation central', () => {
 
 async function twoInstancesOneDatabase(args: string[]) {
   const adminToken = randomBytes(24).toString('base64url');
-  const env = ['--admin-token', adminToken];
+  // A random token may start with '-': pass it joined so it is never read as an option.
+  const env = [`--admin-token=${adminToken}`];
   // The first start migrates; the second then starts beside it on the same database.
   const a = await start([...args, ...env]);
   const b = await start([...args, ...env]);
