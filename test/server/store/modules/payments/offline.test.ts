@@ -92,7 +92,7 @@ describe('offline acceptance', () => {
   });
 
   it('settles a timed-out attempt before the shopper pays with another card, so the first is never charged too', async () => {
-    const h = await harness({ settings: { timeoutMs: 150 }, acquirerTimeoutMs: 400 });
+    const h = await harness({ settings: { timeoutMs: 400 }, acquirerTimeoutMs: 2000 });
     const placed = await h.checkout('tok_timeout', [{ sku: 'MILK-1', quantity: 34 }]);
     expect(placed.response.json()).toMatchObject({ paymentState: 'failed', declineCode: 'offline_limit' });
     await h.central.stop();
