@@ -5,17 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 
-/** mulberry32: a small seeded PRNG, so a failing run's fault moments can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The seeded PRNG of the load generator, re-exported: the fault scenarios replay from a seed.
+export { seededRandom } from './load.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
