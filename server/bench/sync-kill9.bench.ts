@@ -156,7 +156,7 @@ export const benchmark: Benchmark = {
       ['central', '--data', centralDir, '--port', String(centralPort), '--admin-token', ADMIN_TOKEN, '--acquirer-latency', '15', '--log-level', 'warn'],
       /central listening on/,
     );
-    const station = new Service(['serve', '--data', stationDir, '--port', String(stationPort), '--log-level', 'fatal'], /listening on/);
+    const station = new Service(['serve', '--data', stationDir, '--port', String(stationPort), '--log-level', 'fatal', '--presence-gate', 'off'], /listening on/);
     const centralDb = join(centralDir, 'central.db');
     const stationDb = join(stationDir, 'station.db');
     try {

@@ -9,7 +9,7 @@ import fastifySwagger from '@fastify/swagger';
 import { Type } from 'typebox';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
-import { createContext, type PaymentOptions, type StationContext } from './context.js';
+import { createContext, type PaymentOptions, type PresenceOptions, type StationContext } from './context.js';
 import { body, ErrorBody, installErrorHandling } from './errors.js';
 import type { Station } from './station.js';
 import type { SyncTransport } from './sync/worker.js';
@@ -24,6 +24,7 @@ import { paymentRoutes } from './modules/payments/routes.js';
 import { staffRoutes } from './modules/staff/routes.js';
 import { labelRoutes } from './modules/labels/routes.js';
 import { catalogueRoutes } from './modules/catalogue/routes.js';
+import { presenceRoutes } from './modules/presence/routes.js';
 
 export interface AppOptions {
   station: Pick<Station, 'db' | 'config' | 'labelKey'>;
@@ -37,6 +38,7 @@ export interface AppOptions {
   /** Central's payments API (the signed client); without it orders stay pending (nothing can pay). */
   central?: CentralRequester;
   payments?: PaymentOptions;
+  presence?: PresenceOptions;
 }
 
 export const CONTENT_SECURITY_POLICY = {
@@ -75,14 +77,18 @@ export async function buildApp(options: AppOptions): Promise<StoreApp> {
     syncTransport: options.syncTransport,
     central: options.central,
     payments: options.payments,
+    presence: options.presence,
   });
   // Stop after the work in flight; whatever is not acknowledged stays in the outbox, and offline
   // payments stay to be forwarded.
   app.addHook('onClose', async () => {
+    ctx.kiosks.close();
+    ctx.presence.close();
     await Promise.all([ctx.sync?.stop(), ctx.forwarder?.stop()]);
   });
   app.decorate('station', ctx);
   app.decorateRequest('shopper', null);
+  app.decorateRequest('kiosk', null);
   installErrorHandling(app);
 
   // External plugins first.
@@ -93,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<StoreApp> {
         securitySchemes: {
           shopper: { type: 'http', scheme: 'bearer', description: 'with X-Device-Id' },
           staff: { type: 'apiKey', in: 'cookie', name: 'omni_staff' },
+          kiosk: { type: 'apiKey', in: 'cookie', name: 'omni_kiosk' },
         },
       },
     },
@@ -139,6 +146,7 @@ export async function buildApp(options: AppOptions): Promise<StoreApp> {
   await app.register(orderRoutes, { ctx });
   await app.register(paymentRoutes, { ctx });
   await app.register(staffRoutes, { ctx, pinPerMinute: limits.pinAttemptsPerMinute ?? 5 });
+  await app.register(presenceRoutes, { ctx });
   const pages = await registerPages(app, options.rendererDir);
   await app.register(labelRoutes, { ctx, pages });
 

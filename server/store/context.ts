@@ -14,6 +14,10 @@ import { PaymentService, type CentralRequester } from './modules/payments/servic
 import { readPaymentSettings, type PaymentSettings } from './modules/payments/settings.js';
 import { SyncWorker, type SyncTransport } from './sync/worker.js';
 import { RetryLoop, type RetryLoopOptions } from './sync/retry-loop.js';
+import { PresenceRepository } from './modules/presence/repository.js';
+import { PresenceService } from './modules/presence/service.js';
+import { KioskService } from './modules/presence/kiosks.js';
+import { readSetting } from './station.js';
 
 export interface StationContext {
   db: Db;
@@ -32,6 +36,14 @@ export interface StationContext {
   sync: SyncWorker | null;
   /** Forwards offline payments to central; null while the store is not registered with one. */
   forwarder: RetryLoop | null;
+  presence: PresenceService;
+  kiosks: KioskService;
+}
+
+export interface PresenceOptions {
+  /** The device-match gate (DESIGN.md "Presence"). Default: the station's `presence_gate`
+   * setting, on unless set to "off". */
+  gate?: boolean;
 }
 
 export interface PaymentOptions {
@@ -45,11 +57,13 @@ export interface ContextOptions extends Pick<StationContext, 'db' | 'config' | '
   syncTransport?: SyncTransport;
   central?: CentralRequester;
   payments?: PaymentOptions;
+  presence?: PresenceOptions;
 }
 
-export function createContext({ db, config, labelKey, clock, syncTransport, central, payments: paymentOptions = {} }: ContextOptions): StationContext {
+export function createContext({ db, config, labelKey, clock, syncTransport, central, payments: paymentOptions = {}, presence: presenceOptions = {} }: ContextOptions): StationContext {
   const hub = new EventHub(db);
   const carts = new CartRepository(db);
+  const catalogue = new CatalogueRepository(db);
   const outbox = new OutboxRepository(db);
   const paymentRows = new PaymentRepository(db);
   const orders = new OrderService(db, carts, hub, outbox, paymentRows, clock);
@@ -57,6 +71,25 @@ export function createContext({ db, config, labelKey, clock, syncTransport, cent
   // Order events and outbox rows are written together, so a stored event means work for sync.
   if (sync) hub.subscribe((event) => 'id' in event && sync.nudge());
   let forwarder: RetryLoop | null = null;
+  const presenceRepo = new PresenceRepository(db);
+  const presence = new PresenceService({
+    db,
+    repo: presenceRepo,
+    orders,
+    hub,
+    clock,
+    gate: presenceOptions.gate ?? readSetting(db, 'presence_gate') !== 'off',
+  });
+  const kiosks = new KioskService({
+    db,
+    clock,
+    carts,
+    catalogue,
+    presence: presenceRepo,
+    publicUrl: config.publicUrl,
+    onProof: (proof) => presence.prove(proof),
+    onTap: (tap, result, kioskId) => presence.noteTap(tap, result, kioskId),
+  });
   const payments = new PaymentService({
     db,
     payments: paymentRows,
@@ -68,7 +101,10 @@ export function createContext({ db, config, labelKey, clock, syncTransport, cent
     settings: readPaymentSettings(db, paymentOptions.settings),
     currency: config.currency,
     onOfflineAccepted: () => forwarder?.nudge(),
+    gate: presence,
   });
+  // A proof (or an override) lifts the hold: the order is charged then, not at the next checkout.
+  presence.onRelease = (orderId) => void payments.afterCheckout(orderId).catch(() => undefined);
   // Offline payments wait for central far longer than outbox events do; a slower idle poll is enough.
   if (central) forwarder = new RetryLoop(() => payments.forwardDue(), { idlePollMs: 30_000, ...paymentOptions.forwarder, clock });
   // A payment that went through proves central is back: the outbox and the offline payments
@@ -83,7 +119,7 @@ export function createContext({ db, config, labelKey, clock, syncTransport, cent
     labelKey,
     clock,
     hub,
-    catalogue: new CatalogueRepository(db),
+    catalogue,
     sessions: new SessionRepository(db),
     carts,
     orders,
@@ -92,5 +128,7 @@ export function createContext({ db, config, labelKey, clock, syncTransport, cent
     payments,
     sync,
     forwarder,
+    presence,
+    kiosks,
   };
 }

@@ -70,6 +70,14 @@ export const PaymentState = Type.Union(
 );
 export type PaymentState = Static<typeof PaymentState>;
 
+export const OrderHold = Type.Union([Type.Literal('presence_mismatch')], {
+  description:
+    'presence_mismatch: no presence proof from this store for the ordering device within the last ' +
+    '10 minutes (DESIGN.md "Presence"); the payment waits until the shopper proves presence ' +
+    '(kiosk pairing, loyalty tap, BLE) or staff override it',
+});
+export type OrderHold = Static<typeof OrderHold>;
+
 const OrderFields = {
   id: Type.String(),
   number: Type.Integer(),
@@ -103,6 +111,9 @@ const OrderFields = {
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   cancelReason: Type.Optional(Type.String()),
+  /** Why a placed order waits before it is charged; the shopper or staff can clear it. */
+  hold: Type.Optional(OrderHold),
+  heldAt: Type.Optional(Type.String({ format: 'date-time' })),
 };
 
 export const Order = Type.Object(OrderFields, { $id: 'Order' });

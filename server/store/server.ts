@@ -25,6 +25,7 @@ export interface StartOptions {
   rateLimits?: AppOptions['rateLimits'];
   /** Overrides the registered central URL (central moved); the store key stays. */
   centralUrl?: string;
+  presence?: AppOptions['presence'];
 }
 
 /** Log configuration without PII: secrets and device ids never reach the log. */
@@ -63,6 +64,7 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
     rateLimits: options.rateLimits,
     syncTransport: central,
     central,
+    presence: options.presence,
   });
   if (station.config.centralUrl && !storeKey) {
     app.log.warn(

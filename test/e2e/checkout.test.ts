@@ -26,7 +26,7 @@ beforeAll(async () => {
   insertProducts(station, SAMPLE_PRODUCTS);
   await registerWithCentral(station, { centralUrl: central.url, adminToken, address: '서울 강남구 테헤란로 1' });
   station.close();
-  server = await startStoreServer({ dataDir: join(dir, 'data'), port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR });
+  server = await startStoreServer({ dataDir: join(dir, 'data'), port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR, presence: { gate: false } });
   browser = await launchBrowser();
 });
 

@@ -29,7 +29,7 @@ beforeAll(async () => {
   insertProducts(station, SAMPLE_PRODUCTS);
   await registerWithCentral(station, { centralUrl: central.url, adminToken: CENTRAL_ADMIN_TOKEN, address: '서울 강남구 테헤란로 1' });
   station.close();
-  server = await startStoreServer({ dataDir: join(dir, 'data'), port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR });
+  server = await startStoreServer({ dataDir: join(dir, 'data'), port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR, presence: { gate: false } });
   browser = await launchBrowser();
 });
 
@@ -332,7 +332,7 @@ describe('payments on the phone and the monitor', () => {
     const { station } = initStation({ dataDir: unregistered, storeId: 'TEST-002', name: '미등록 매장', pin: TEST_PIN });
     insertProducts(station, SAMPLE_PRODUCTS);
     station.close();
-    const other = await startStoreServer({ dataDir: unregistered, port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR });
+    const other = await startStoreServer({ dataDir: unregistered, port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR, presence: { gate: false } });
     try {
       const shopper = await apiShopper(other.url);
       const order = await placeOrderThroughApi(shopper, 'MILK-1', 'tok_test_visa_4242', 1, other.url);

@@ -53,7 +53,7 @@ export async function createTestStation(
     products?: TestProduct[];
     rendererDir?: string;
     rateLimits?: { sessionsPerMinute?: number; pinAttemptsPerMinute?: number };
-  } & Pick<AppOptions, 'central' | 'payments' | 'syncTransport'> = {},
+  } & Pick<AppOptions, 'central' | 'payments' | 'syncTransport' | 'presence'> = {},
 ): Promise<TestStation> {
   const dir = mkdtempSync(join(tmpdir(), 'omni-test-'));
   const { station } = initStation({
@@ -73,6 +73,8 @@ export async function createTestStation(
     central: options.central,
     payments: options.payments,
     syncTransport: options.syncTransport,
+    // Tests of other modules pay without proving presence; test/server/store/presence turns it on.
+    presence: options.presence ?? { gate: false },
   });
   return {
     dir,

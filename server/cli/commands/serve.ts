@@ -1,4 +1,5 @@
-// Runs in: node. `omnistation serve --data DIR --port N [--central URL]`: the headless store server.
+// Runs in: node. `omnistation serve --data DIR --port N [--central URL] [--presence-gate on|off]`:
+// the headless store server. The gate defaults to the station's setting (on).
 import { CliError, parsePort, parseCommandArgs, requireOption } from '../args.js';
 import { generateStoreId, initStation, isStation } from '../../store/station.js';
 import { productionLogger, startStoreServer } from '../../store/server.js';
@@ -13,11 +14,16 @@ export async function run(argv: string[]): Promise<number> {
     host: { type: 'string' },
     central: { type: 'string' },
     'log-level': { type: 'string' },
+    'presence-gate': { type: 'string' },
   });
   const dataDir = requireOption(values.data, '--data');
   const port = parsePort(values.port, 8080);
   if (values.central !== undefined && !/^https?:\/\/[^\s/]+/.test(values.central)) {
     throw new CliError(`--central must be an http(s) URL, not "${values.central}"`);
+  }
+  const gate = values['presence-gate'];
+  if (gate !== undefined && gate !== 'on' && gate !== 'off') {
+    throw new CliError(`--presence-gate is on or off, not "${gate}"`);
   }
   if (!isStation(dataDir)) {
     const { station, pin } = initStation({ dataDir, storeId: generateStoreId() });
@@ -30,6 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     host: values.host,
     logger: productionLogger(values['log-level'] ?? 'info'),
     centralUrl: values.central,
+    ...(gate ? { presence: { gate: gate === 'on' } } : {}),
   });
   process.stdout.write(`store ${server.station.config.storeId} listening on ${server.url}\n`);
   await untilSignal();

@@ -182,4 +182,62 @@ export const migrations: readonly Migration[] = [
       DROP INDEX cart_items_by_time;
     `,
   },
+  {
+    version: 7,
+    name: 'presence: proofs, kiosks, loyalty cards, payment holds and staff overrides',
+    sql: `
+      -- The secret behind a session's rolling BLE codes (DESIGN.md "Presence"); made on first use.
+      ALTER TABLE shopper_sessions ADD COLUMN presence_secret BLOB;
+
+      -- Every proof that a device was in this store: a BLE observation above the RSSI threshold,
+      -- a kiosk pairing or a loyalty-card tap. The device-match gate reads the newest per device.
+      CREATE TABLE presence_proofs (
+        id         INTEGER PRIMARY KEY,
+        device_id  TEXT NOT NULL,
+        session_id TEXT,
+        kind       TEXT NOT NULL CHECK (kind IN ('ble', 'kiosk', 'loyalty')),
+        source     TEXT NOT NULL,
+        rssi       REAL,
+        at         INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX presence_proofs_by_device ON presence_proofs(device_id, at);
+
+      -- Kiosks authenticate with a token from their link; the pairing (at most one shopper at a
+      -- time) lives here so a restarted station still knows whose cart a tap fills.
+      CREATE TABLE kiosks (
+        id                TEXT PRIMARY KEY,
+        name              TEXT NOT NULL,
+        token_hash        TEXT NOT NULL UNIQUE,
+        reader_ids        TEXT NOT NULL DEFAULT '[]',
+        created_at        INTEGER NOT NULL,
+        revoked_at        INTEGER,
+        paired_session_id TEXT REFERENCES shopper_sessions(id) ON DELETE SET NULL,
+        paired_at         INTEGER,
+        last_activity_at  INTEGER
+      ) STRICT;
+
+      -- A loyalty card belongs to the device that linked it at a kiosk; its tap proves presence.
+      CREATE TABLE loyalty_cards (
+        tag       TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        linked_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- Why a placed order waits before it is charged (presence_mismatch; the approval engine
+      -- adds its own reasons). Checked in code, so later reasons need no table rebuild.
+      ALTER TABLE orders ADD COLUMN hold TEXT;
+      ALTER TABLE orders ADD COLUMN held_at INTEGER;
+      CREATE INDEX orders_held ON orders(hold) WHERE hold IS NOT NULL;
+
+      -- Staff overrides of a hold: who (the name staff give; the PIN is shared), when and why.
+      CREATE TABLE order_overrides (
+        id         INTEGER PRIMARY KEY,
+        order_id   TEXT NOT NULL REFERENCES orders(id),
+        hold       TEXT NOT NULL,
+        staff_name TEXT NOT NULL,
+        reason     TEXT NOT NULL,
+        at         INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -3,13 +3,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import type { ShopperIdentity } from '../modules/sessions/repository.js';
 import type { StationContext } from '../context.js';
+import type { Kiosk } from '../modules/presence/kiosks.js';
 
 export const STAFF_COOKIE = 'omni_staff';
+export const KIOSK_COOKIE = 'omni_kiosk';
 export const DEVICE_HEADER = 'x-device-id';
 
 declare module 'fastify' {
   interface FastifyRequest {
     shopper: ShopperIdentity | null;
+    kiosk: Kiosk | null;
   }
 }
 
@@ -47,5 +50,15 @@ export function requireStaff(ctx: StationContext) {
     if (!token || !ctx.staff.isValid(token, ctx.clock.now())) {
       throw new AppError(401, 'staff_required', 'Sign in with the staff PIN.');
     }
+  };
+}
+
+/** A kiosk enrolled from its link: its cookie names it (the kiosk screen has no staff session). */
+export function requireKiosk(ctx: StationContext) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const token = request.cookies[KIOSK_COOKIE];
+    const kiosk = token ? ctx.kiosks.authenticate(token) : undefined;
+    if (!kiosk) throw new AppError(401, 'kiosk_required', 'This screen is not enrolled as a kiosk. Staff: open the kiosk link from the monitor.');
+    request.kiosk = kiosk;
   };
 }

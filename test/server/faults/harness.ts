@@ -187,7 +187,8 @@ export async function startStation(sandbox: Sandbox, centralUrl: string, product
   }
   cli(['register', '--data', dataDir, '--central', centralUrl, '--admin-token', ADMIN_TOKEN, '--address', '서울 강남구 테헤란로 1']);
   const port = await freePort();
-  const args = () => ['serve', '--data', dataDir, '--port', String(port), '--log-level', 'fatal'];
+  // These trials are about durability of payments, not presence: the gate stays out of the way.
+  const args = () => ['serve', '--data', dataDir, '--port', String(port), '--log-level', 'fatal', '--presence-gate', 'off'];
   const station = Object.assign(new ServiceProcess(sandbox, args, /listening on/), {
     url: `http://127.0.0.1:${port}`,
     dataDir,

@@ -15,6 +15,7 @@ export class CartRepository {
   private readonly upsert;
   private readonly update;
   private readonly remove;
+  private readonly listeners = new Set<(sessionId: string) => void>();
 
   constructor(private readonly db: Db) {
     this.lines = db.prepare(`
@@ -33,6 +34,16 @@ export class CartRepository {
       ON CONFLICT (session_id, sku) DO UPDATE SET quantity = excluded.quantity`);
     this.update = db.prepare('UPDATE cart_items SET quantity = ? WHERE session_id = ? AND sku = ?');
     this.remove = db.prepare('DELETE FROM cart_items WHERE session_id = ? AND sku = ?');
+  }
+
+  /** Told after any change to a cart (a kiosk shows its paired shopper's cart live). */
+  onChange(listener: (sessionId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(sessionId: string): void {
+    for (const listener of this.listeners) listener(sessionId);
   }
 
   view(sessionId: string): Cart {
@@ -72,6 +83,7 @@ export class CartRepository {
       throw new AppError(409, 'quantity_limit', `At most ${MAX_QUANTITY} of one product per order.`);
     }
     this.upsert.run(sessionId, sku, next, now);
+    this.changed(sessionId);
   }
 
   setQuantity(sessionId: string, sku: string, quantity: number): void {
@@ -81,14 +93,17 @@ export class CartRepository {
     }
     const changes = this.update.run(quantity, sessionId, sku).changes;
     if (changes === 0) throw new AppError(404, 'cart_item_not_found', `${sku} is not in your cart.`);
+    this.changed(sessionId);
   }
 
   removeItem(sessionId: string, sku: string): void {
     const changes = this.remove.run(sessionId, sku).changes;
     if (changes === 0) throw new AppError(404, 'cart_item_not_found', `${sku} is not in your cart.`);
+    this.changed(sessionId);
   }
 
   clear(sessionId: string): void {
     this.db.prepare('DELETE FROM cart_items WHERE session_id = ?').run(sessionId);
+    this.changed(sessionId);
   }
 }

@@ -6,7 +6,7 @@ import { durableTransaction, type Db } from '../../db.js';
 import { AppError } from '../../errors.js';
 import type { EventHub, StoredEvent } from '../../events.js';
 import type { Clock } from '../../clock.js';
-import type { Order, OrderState, StaffOrder } from '../../schemas.js';
+import type { Order, OrderHold, OrderState, StaffOrder } from '../../schemas.js';
 import type { CartRepository } from '../carts/repository.js';
 import type { ShopperIdentity } from '../sessions/repository.js';
 import type { OutboxRepository } from '../outbox/repository.js';
@@ -33,6 +33,8 @@ interface OrderRow {
   payment_method: string;
   request_hash: string;
   cancel_reason: string | null;
+  hold: OrderHold | null;
+  held_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -194,6 +196,58 @@ export class OrderService {
     return this.staffView(id);
   }
 
+  /** The order's device and hold, for the payment gate. */
+  gateView(id: string): { id: string; deviceId: string; sessionId: string; hold: OrderHold | null } {
+    const row = this.row(id);
+    if (!row) throw new AppError(404, 'order_not_found', 'No such order.');
+    return { id: row.id, deviceId: row.device_id, sessionId: row.session_id, hold: row.hold };
+  }
+
+  /** Sets or clears (null) why a placed order waits before it is charged; a no-op when unchanged. */
+  setHold(id: string, hold: OrderHold | null): void {
+    let event: StoredEvent | undefined;
+    this.db.transaction(() => {
+      const now = this.clock.now();
+      const changed = this.db
+        .prepare('UPDATE orders SET hold = ?, held_at = ?, updated_at = ? WHERE id = ? AND hold IS NOT ?')
+        .run(hold, hold ? now : null, now, id, hold).changes;
+      if (changed) event = this.hub.record('order.updated', id, this.staffView(id), now);
+    })();
+    if (event) this.hub.publish(event);
+  }
+
+  /** Placed orders of a device waiting for the given reason, oldest first. */
+  heldFor(deviceId: string, hold: OrderHold): string[] {
+    return (
+      this.db
+        .prepare("SELECT id FROM orders WHERE device_id = ? AND hold = ? AND state = 'placed' ORDER BY number")
+        .all(deviceId, hold) as { id: string }[]
+    ).map((row) => row.id);
+  }
+
+  /**
+   * Staff lift a hold, audited (who, when, why): the override row and the cleared hold commit
+   * together. Refused unless the order is placed and held for exactly that reason.
+   */
+  override(id: string, hold: OrderHold, staffName: string, reason: string): StaffOrder {
+    let event: StoredEvent | undefined;
+    this.db.transaction(() => {
+      const row = this.row(id);
+      if (!row) throw new AppError(404, 'order_not_found', 'No such order.');
+      if (row.state !== 'placed' || row.hold !== hold) {
+        throw new AppError(409, 'not_held', `This order is not held for ${hold.replace('_', ' ')}; nothing to override.`);
+      }
+      const now = this.clock.now();
+      this.db
+        .prepare('INSERT INTO order_overrides (order_id, hold, staff_name, reason, at) VALUES (?, ?, ?, ?, ?)')
+        .run(id, hold, staffName, reason, now);
+      this.db.prepare('UPDATE orders SET hold = NULL, held_at = NULL, updated_at = ? WHERE id = ?').run(now, id);
+      event = this.hub.record('order.updated', id, this.staffView(id), now);
+    })();
+    if (event) this.hub.publish(event);
+    return this.staffView(id);
+  }
+
   private row(id: string): OrderRow | undefined {
     return this.db.prepare('SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined;
   }
@@ -239,6 +293,7 @@ export class OrderService {
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
       ...(row.cancel_reason ? { cancelReason: row.cancel_reason } : {}),
+      ...(row.hold ? { hold: row.hold, heldAt: new Date(row.held_at ?? row.updated_at).toISOString() } : {}),
       deviceId: row.device_id,
     };
   }

@@ -6,7 +6,7 @@ import { AppError } from '../../errors.js';
 import { durableTransaction, type Db } from '../../db.js';
 import type { Clock } from '../../clock.js';
 import type { EventHub, StoredEvent } from '../../events.js';
-import type { Order, StaffOrder } from '../../schemas.js';
+import type { Order, OrderHold, StaffOrder } from '../../schemas.js';
 import { CentralError, classifyFailure, type CentralRequestOptions } from '../../sync/central-client.js';
 import type { OutboxRepository } from '../outbox/repository.js';
 import { refusePanLike, type OrderService } from '../orders/service.js';
@@ -70,6 +70,14 @@ const MESSAGES: Record<string, string> = {
 };
 const DECLINED = 'The card was declined. Please try another card.';
 
+/**
+ * Decides whether a placed order may be charged now (DESIGN.md "Presence", device match), and
+ * if not, why it waits. Asked before the first attempt of an order and before every retry.
+ */
+export interface PaymentGate {
+  holdFor(order: { id: string; deviceId: string; sessionId: string }): OrderHold | null;
+}
+
 export interface PaymentServiceOptions {
   db: Db;
   payments: PaymentRepository;
@@ -84,6 +92,8 @@ export interface PaymentServiceOptions {
   currency: string;
   /** After an offline acceptance commits: the forwarder has work. */
   onOfflineAccepted?: () => void;
+  /** Without one every placed order is charged at once. */
+  gate?: PaymentGate;
 }
 
 export class PaymentService {
@@ -103,6 +113,7 @@ export class PaymentService {
         this.settle(row, { state: 'paid' }, 'payment.captured');
         return;
       }
+      if (row.attempts === 0 && this.held(orderId)) return;
       if (!this.o.central) return;
       if (row.attempts === 0) row = this.beginAttempt(row);
       else if (row.attempts === row.settled_attempt) return;
@@ -125,6 +136,9 @@ export class PaymentService {
         () => new AppError(503, 'payment_unavailable', 'The payment service cannot confirm the last attempt yet; nothing new was charged. Please try again in a moment.'),
       );
       if (SETTLED_FOR_GOOD.has(row.state)) throw new AppError(409, 'payment_done', 'This order is already paid.');
+      if (this.held(orderId)) {
+        throw new AppError(409, 'presence_required', 'Show that you are in the store first: scan the kiosk code or tap your card at the kiosk.');
+      }
       await this.charge(this.beginAttempt(row, input), true);
     });
     return this.o.orders.forShopper(shopper, orderId);
@@ -376,6 +390,14 @@ export class PaymentService {
    * One payment operation per order at a time (the station is one process): a retried request
    * waits for the one in flight and then finds its outcome.
    */
+  /** Asks the gate and records its answer on the order; true when the order must wait. */
+  private held(orderId: string): boolean {
+    if (!this.o.gate) return false;
+    const hold = this.o.gate.holdFor(this.o.orders.gateView(orderId));
+    this.o.orders.setHold(orderId, hold);
+    return hold !== null;
+  }
+
   private exclusive<T>(orderId: string, run: () => Promise<T>): Promise<T> {
     const result = (this.locks.get(orderId) ?? Promise.resolve()).then(run);
     const done = result.then(

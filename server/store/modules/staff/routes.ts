@@ -6,6 +6,7 @@ import { AppError } from '../../errors.js';
 import { isStored, type StationEvent } from '../../events.js';
 import { requireStaff, STAFF_COOKIE } from '../../plugins/auth.js';
 import { PIN_PATTERN } from '../../pin.js';
+import { streamsClosedOnShutdown } from '../../plugins/streams.js';
 import { STAFF_SESSION_MS } from './repository.js';
 import { CancelBody, OrderIdParams, OrderListQuery } from '../orders/schemas.js';
 
@@ -43,12 +44,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
     },
   );
 
-  // Open event streams never end by themselves: close them when the server shuts down, or a
-  // connected monitor would hold the process open.
-  const openStreams = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const close of openStreams) close();
-  });
+  const streams = streamsClosedOnShutdown(app);
 
   app.register(async (scope) => {
     const staff = scope.withTypeProvider<TypeBoxTypeProvider>();
@@ -217,11 +213,10 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
           if (replaying) pending.push(event);
           else chain = chain.then(() => send(event)).catch(() => undefined);
         });
-        const close = () => reply.sse.close();
-        openStreams.add(close);
+        const untrack = streams.track(() => reply.sse.close());
         reply.sse.onClose(() => {
           unsubscribe();
-          openStreams.delete(close);
+          untrack();
         });
         reply.sse.keepAlive();
         // The first frame commits the headers at once and tells EventSource to retry quickly.

@@ -1,0 +1,132 @@
+// Runs in: node. Presence as the store server sees it: records proofs (BLE observation, kiosk
+// pairing, loyalty tap), gates payments on them (DESIGN.md "Presence", device match, claim 5)
+// and releases held orders the moment a proof arrives. Devices feed it through their seams.
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db.js';
+import type { EventHub } from '../../events.js';
+import type { OrderHold } from '../../schemas.js';
+import { readSetting, writeSetting } from '../../station.js';
+import type { HidReaderHub, HidReaderInfo, HidTap } from '../../devices/hid/types.js';
+import type { OrderService } from '../orders/service.js';
+import type { PaymentGate } from '../payments/service.js';
+import type { PresenceProof, PresenceRepository, ProofKind } from './repository.js';
+import type { TapResult } from './kiosks.js';
+
+/** DESIGN.md: a payment proceeds only with a proof from within the last 10 minutes. */
+export const PROOF_MAX_AGE_MS = 10 * 60 * 1000;
+const PRESENCE_MISMATCH: OrderHold = 'presence_mismatch';
+
+export interface PresenceServiceOptions {
+  db: Db;
+  repo: PresenceRepository;
+  orders: OrderService;
+  hub: EventHub;
+  clock: Clock;
+  /** Off only where a store runs without presence (tests of other modules, stores that opt out). */
+  gate: boolean;
+  proofMaxAgeMs?: number;
+}
+
+export interface LastTap {
+  readerId: string;
+  kioskId: string | null;
+  result: TapResult['result'];
+  at: string;
+}
+
+export class PresenceService implements PaymentGate {
+  /** Set by the context once payments exist: charges an order whose hold was lifted. */
+  onRelease: (orderId: string) => void = () => undefined;
+  readonly storeUuid: string;
+  private readers: HidReaderInfo[] = [];
+  private lastTap: LastTap | null = null;
+  private readonly detach: (() => void)[] = [];
+
+  constructor(private readonly o: PresenceServiceOptions) {
+    this.storeUuid = storeProximityUuid(o.db);
+  }
+
+  get gateEnabled(): boolean {
+    return this.o.gate;
+  }
+
+  holdFor(order: { id: string; deviceId: string }): OrderHold | null {
+    if (!this.o.gate) return null;
+    if (this.o.repo.isOverridden(order.id, PRESENCE_MISMATCH)) return null;
+    return this.recentProof(order.deviceId) ? null : PRESENCE_MISMATCH;
+  }
+
+  recentProof(deviceId: string): PresenceProof | undefined {
+    return this.o.repo.newestProofSince(deviceId, this.o.clock.now() - (this.o.proofMaxAgeMs ?? PROOF_MAX_AGE_MS));
+  }
+
+  /** Records a proof, tells the monitor, and charges the device's orders that waited for one. */
+  prove(proof: { deviceId: string; sessionId: string | null; kind: ProofKind; source: string; rssi?: number | null }): PresenceProof {
+    const recorded = this.o.repo.recordProof({ ...proof, rssi: proof.rssi ?? null, at: this.o.clock.now() });
+    this.o.hub.publish({
+      type: 'presence.proof',
+      data: { kind: recorded.kind, source: recorded.source, at: new Date(recorded.at).toISOString() },
+    });
+    for (const orderId of this.o.orders.heldFor(proof.deviceId, PRESENCE_MISMATCH)) this.onRelease(orderId);
+    return recorded;
+  }
+
+  /** What the shopper's phone needs to advertise its presence codes, and whether it is proven. */
+  shopperStatus(sessionId: string, deviceId: string) {
+    const proof = this.recentProof(deviceId);
+    return {
+      proximityUuid: this.storeUuid,
+      secret: this.o.repo.secret(sessionId).toString('base64url'),
+      windowSeconds: 30,
+      proven: proof !== undefined,
+      ...(proof ? { lastProof: { kind: proof.kind, at: new Date(proof.at).toISOString() } } : {}),
+    };
+  }
+
+  /** The evidence staff see on an order: proofs of its device and overrides of its holds. */
+  evidence(order: { id: string; deviceId: string }) {
+    const proofs = this.o.repo.proofs(order.deviceId).map((p) => ({
+      kind: p.kind,
+      source: p.source,
+      rssi: p.rssi,
+      at: new Date(p.at).toISOString(),
+    }));
+    const overrides = this.o.repo.overrides(order.id).map((o) => ({ ...o, at: new Date(o.at).toISOString() }));
+    const recent = this.recentProof(order.deviceId);
+    return { gate: this.o.gate, proven: recent !== undefined, proofs, overrides };
+  }
+
+  attachReaders(hub: HidReaderHub, onTap: (tap: HidTap) => void): void {
+    this.readers = hub.readers();
+    this.detach.push(
+      hub.onReaders((readers) => {
+        this.readers = readers;
+        this.o.hub.publish({ type: 'devices.changed', data: { readers: readers.length } });
+      }),
+      hub.onTap((tap) => onTap(tap)),
+    );
+  }
+
+  noteTap(tap: HidTap, result: TapResult, kioskId: string | null): void {
+    this.lastTap = { readerId: tap.readerId, kioskId, result: result.result, at: new Date(tap.at).toISOString() };
+    this.o.hub.publish({ type: 'devices.changed', data: { lastTap: this.lastTap } });
+  }
+
+  readerStatus(): { readers: HidReaderInfo[]; lastTap: LastTap | null } {
+    return { readers: this.readers, lastTap: this.lastTap };
+  }
+
+  close(): void {
+    for (const detach of this.detach.splice(0)) detach();
+  }
+}
+
+/** The store's iBeacon proximity UUID: made once per station and kept in its settings. */
+function storeProximityUuid(db: Db): string {
+  const stored = readSetting(db, 'presence_uuid');
+  if (stored) return stored;
+  const uuid = randomUUID();
+  writeSetting(db, 'presence_uuid', uuid);
+  return uuid;
+}
