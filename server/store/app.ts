@@ -25,6 +25,9 @@ import { staffRoutes } from './modules/staff/routes.js';
 import { labelRoutes } from './modules/labels/routes.js';
 import { catalogueRoutes } from './modules/catalogue/routes.js';
 import { presenceRoutes } from './modules/presence/routes.js';
+import { shopperStreamRoutes } from './modules/sessions/stream.js';
+import type { BleScanner } from './devices/radio/types.js';
+import type { HidReaderHub } from './devices/hid/types.js';
 
 export interface AppOptions {
   station: Pick<Station, 'db' | 'config' | 'labelKey'>;
@@ -39,6 +42,13 @@ export interface AppOptions {
   central?: CentralRequester;
   payments?: PaymentOptions;
   presence?: PresenceOptions;
+  /** The station's devices; whoever made them starts and stops them (startStoreServer does). */
+  devices?: StationDevices;
+}
+
+export interface StationDevices {
+  radio?: BleScanner;
+  readers?: HidReaderHub;
 }
 
 export const CONTENT_SECURITY_POLICY = {
@@ -86,6 +96,7 @@ export async function buildApp(options: AppOptions): Promise<StoreApp> {
     ctx.presence.close();
     await Promise.all([ctx.sync?.stop(), ctx.forwarder?.stop()]);
   });
+  if (options.devices?.readers) ctx.presence.attachReaders(options.devices.readers, (tap) => ctx.kiosks.tap(tap));
   app.decorate('station', ctx);
   app.decorateRequest('shopper', null);
   app.decorateRequest('kiosk', null);
@@ -147,6 +158,7 @@ export async function buildApp(options: AppOptions): Promise<StoreApp> {
   await app.register(paymentRoutes, { ctx });
   await app.register(staffRoutes, { ctx, pinPerMinute: limits.pinAttemptsPerMinute ?? 5 });
   await app.register(presenceRoutes, { ctx });
+  await app.register(shopperStreamRoutes, { ctx });
   const pages = await registerPages(app, options.rendererDir);
   await app.register(labelRoutes, { ctx, pages });
 

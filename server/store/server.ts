@@ -26,6 +26,8 @@ export interface StartOptions {
   /** Overrides the registered central URL (central moved); the store key stays. */
   centralUrl?: string;
   presence?: AppOptions['presence'];
+  /** Started after the server listens, stopped when it closes. */
+  devices?: AppOptions['devices'];
 }
 
 /** Log configuration without PII: secrets and device ids never reach the log. */
@@ -65,6 +67,7 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
     syncTransport: central,
     central,
     presence: options.presence,
+    devices: options.devices,
   });
   if (station.config.centralUrl && !storeKey) {
     app.log.warn(
@@ -80,6 +83,9 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
     station.close();
     throw error;
   }
+  const { radio, readers } = options.devices ?? {};
+  // A missing adapter or reader never stops the station: they report it and retry themselves.
+  await Promise.all([radio?.start(), readers?.start()]);
   app.station.sync?.start();
   app.station.forwarder?.start();
   const address = app.server.address();
@@ -92,6 +98,7 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
     async close() {
       if (closed) return;
       closed = true;
+      await Promise.all([radio?.stop(), readers?.stop()]);
       await app.close();
       station.close();
     },

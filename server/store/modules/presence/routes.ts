@@ -38,6 +38,30 @@ const Proof = Type.Object({
   at: Type.String({ format: 'date-time' }),
 });
 
+const DevicePanel = Type.Object({
+  radio: Type.Union([
+    Type.Object({
+      state: Type.String({ description: 'starting, scanning, unavailable, powered-off or stopped' }),
+      detail: Type.Union([Type.String(), Type.Null()]),
+      advertsPerSecond: Type.Number(),
+      adverts: Type.Integer(),
+      resolved: Type.Integer(),
+      replays: Type.Integer(),
+      clones: Type.Integer(),
+      present: Type.Integer({ description: 'sessions in range now' }),
+    }),
+    Type.Null(),
+  ]),
+  readers: Type.Array(
+    Type.Object({ id: Type.String(), vendorId: Type.Integer(), productId: Type.Integer(), product: Type.Optional(Type.String()), mode: Type.String() }),
+  ),
+  lastTap: Type.Union([
+    Type.Object({ readerId: Type.String(), kioskId: Type.Union([Type.String(), Type.Null()]), result: Type.String(), at: Type.String({ format: 'date-time' }) }),
+    Type.Null(),
+  ]),
+  kiosks: Type.Array(KioskView),
+});
+
 export const presenceRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> = async (app, { ctx }) => {
   const streams = streamsClosedOnShutdown(app);
   const kioskView = (kiosk: Kiosk) => ({
@@ -200,6 +224,18 @@ export const presenceRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> 
         ctx.kiosks.revoke(request.params.id);
         return reply.code(204).send();
       },
+    );
+
+    staff.get(
+      '/api/staff/devices',
+      {
+        schema: {
+          tags: ['staff'],
+          summary: "The device panel: the BLE radio, the RFID readers, the last tap and the kiosks",
+          response: { 200: DevicePanel },
+        },
+      },
+      async () => ({ ...ctx.presence.deviceStatus(), kiosks: ctx.kiosks.list().map(kioskView) }),
     );
 
     staff.get(

@@ -35,6 +35,17 @@ export interface LastTap {
   at: string;
 }
 
+export interface RadioStatus {
+  state: string;
+  detail: string | null;
+  advertsPerSecond: number;
+  adverts: number;
+  resolved: number;
+  replays: number;
+  clones: number;
+  present: number;
+}
+
 export class PresenceService implements PaymentGate {
   /** Set by the context once payments exist: charges an order whose hold was lifted. */
   onRelease: (orderId: string) => void = () => undefined;
@@ -66,7 +77,7 @@ export class PresenceService implements PaymentGate {
     const recorded = this.o.repo.recordProof({ ...proof, rssi: proof.rssi ?? null, at: this.o.clock.now() });
     this.o.hub.publish({
       type: 'presence.proof',
-      data: { kind: recorded.kind, source: recorded.source, at: new Date(recorded.at).toISOString() },
+      data: { deviceId: recorded.deviceId, kind: recorded.kind, source: recorded.source, at: new Date(recorded.at).toISOString() },
     });
     for (const orderId of this.o.orders.heldFor(proof.deviceId, PRESENCE_MISMATCH)) this.onRelease(orderId);
     return recorded;
@@ -113,8 +124,13 @@ export class PresenceService implements PaymentGate {
     this.o.hub.publish({ type: 'devices.changed', data: { lastTap: this.lastTap } });
   }
 
-  readerStatus(): { readers: HidReaderInfo[]; lastTap: LastTap | null } {
-    return { readers: this.readers, lastTap: this.lastTap };
+  /** The monitor's device panel. The radio is null while none is attached. */
+  deviceStatus(): { radio: RadioStatus | null; readers: HidReaderInfo[]; lastTap: LastTap | null } {
+    return { radio: this.radioStatus(), readers: this.readers, lastTap: this.lastTap };
+  }
+
+  private radioStatus(): RadioStatus | null {
+    return null;
   }
 
   close(): void {

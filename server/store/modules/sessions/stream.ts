@@ -1,0 +1,52 @@
+// Runs in: node. The shopper's own live feed (text/event-stream over fetch, since the phone
+// authenticates with headers): its cart as a kiosk tap changes it, its orders as they are held,
+// released and paid, and its presence as proofs arrive. Nothing of other shoppers passes.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { StationContext } from '../../context.js';
+import { requireShopper } from '../../plugins/auth.js';
+import { streamsClosedOnShutdown } from '../../plugins/streams.js';
+
+export const shopperStreamRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> = async (app, { ctx }) => {
+  const streams = streamsClosedOnShutdown(app);
+  app.addHook('onRequest', requireShopper(ctx));
+
+  app.get(
+    '/api/shopper/events',
+    {
+      sse: { kind: 'only', heartbeat: true },
+      schema: { tags: ['shopper'], summary: 'Live cart, order and presence changes of this shopper (text/event-stream)' },
+    },
+    async (request, reply) => {
+      const shopper = request.shopper!;
+      let chain = Promise.resolve();
+      const send = (event: string, data: unknown) => {
+        chain = chain.then(() => reply.sse.send({ event, data })).catch(() => undefined);
+      };
+      const unsubscribeCart = ctx.carts.onChange((sessionId) => {
+        if (sessionId === shopper.sessionId) send('cart', { cart: ctx.carts.view(sessionId) });
+      });
+      const unsubscribeHub = ctx.hub.subscribe((event) => {
+        const data = event.data as { id?: string; deviceId?: string } | null;
+        if (!data || data.deviceId !== shopper.deviceId) return;
+        if (event.type === 'order.placed' || event.type === 'order.updated') {
+          try {
+            send('order', { order: ctx.orders.forShopper(shopper, data.id!) });
+          } catch {
+            // An order of another session of the same phone: not this session's to see.
+          }
+        } else if (event.type === 'presence.proof') {
+          const status = ctx.presence.shopperStatus(shopper.sessionId, shopper.deviceId);
+          send('presence', { proven: status.proven, lastProof: status.lastProof });
+        }
+      });
+      const untrack = streams.track(() => reply.sse.close());
+      reply.sse.onClose(() => {
+        unsubscribeCart();
+        unsubscribeHub();
+        untrack();
+      });
+      reply.sse.keepAlive();
+      await reply.sse.send({ event: 'stream.ready', data: { cart: ctx.carts.view(shopper.sessionId) }, retry: 2000 });
+    },
+  );
+};
