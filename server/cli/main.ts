@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<Command>> = {
   labels: () => import('./commands/labels.js'),
   demo: () => import('./commands/demo.js'),
   bench: () => import('./commands/bench.js'),
+  'hid-decode': () => import('./commands/hid-decode.js'),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -23,6 +23,17 @@ export interface HidTap {
   at: number;
 }
 
+/** Something for the monitor's device panel: a read that is no tag id, a reader that could not
+ * be opened or failed, or no HID driver at all (readerId null). */
+export interface HidIssue {
+  readerId: string | null;
+  message: string;
+  /** What the reader typed, for a read that is no tag id. */
+  text?: string;
+  /** Milliseconds since the Unix epoch. */
+  at: number;
+}
+
 export type Unsubscribe = () => void;
 
 export interface HidReaderHub {
@@ -33,4 +44,8 @@ export interface HidReaderHub {
   onTap(listener: (tap: HidTap) => void): Unsubscribe;
   /** Called whenever a reader is plugged in or unplugged, with the readers connected now. */
   onReaders(listener: (readers: HidReaderInfo[]) => void): Unsubscribe;
+  /** Optional (added after the first version: a hub may not report issues). */
+  onIssue?(listener: (issue: HidIssue) => void): Unsubscribe;
+  /** Why the hub cannot see any reader (e.g. the node-hid driver did not load), else null. */
+  unavailable?(): string | null;
 }
