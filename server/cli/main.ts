@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<Command>> = {
   central: () => import('./commands/central.js'),
   register: () => import('./commands/register.js'),
   labels: () => import('./commands/labels.js'),
+  'ble-decode': () => import('./commands/ble-decode.js'),
   demo: () => import('./commands/demo.js'),
   bench: () => import('./commands/bench.js'),
   'hid-decode': () => import('./commands/hid-decode.js'),
