@@ -97,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<StoreApp> {
     await Promise.all([ctx.sync?.stop(), ctx.forwarder?.stop()]);
   });
   if (options.devices?.readers) ctx.presence.attachReaders(options.devices.readers, (tap) => ctx.kiosks.tap(tap));
+  if (options.devices?.radio) ctx.presence.attachRadio(options.devices.radio, { stationId: ctx.config.storeId });
   app.decorate('station', ctx);
   app.decorateRequest('shopper', null);
   app.decorateRequest('kiosk', null);

@@ -253,6 +253,9 @@ export const presenceRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> 
               overrides: Type.Array(
                 Type.Object({ hold: Type.String(), staffName: Type.String(), reason: Type.String(), at: Type.String({ format: 'date-time' }) }),
               ),
+              rssiTrend: Type.Array(Type.Object({ rssi: Type.Number(), at: Type.String({ format: 'date-time' }) }), {
+                description: "the ordering session's smoothed RSSI, newest last, while the radio tracks it",
+              }),
             }),
           },
         },

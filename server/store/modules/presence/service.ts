@@ -12,10 +12,18 @@ import type { OrderService } from '../orders/service.js';
 import type { PaymentGate } from '../payments/service.js';
 import type { PresenceProof, PresenceRepository, ProofKind } from './repository.js';
 import type { TapResult } from './kiosks.js';
+import type { BleScanner } from '../../devices/radio/types.js';
+import { PresenceResolver, type PresenceResolverOptions, type TrendSample } from './resolver.js';
 
 /** DESIGN.md: a payment proceeds only with a proof from within the last 10 minutes. */
 export const PROOF_MAX_AGE_MS = 10 * 60 * 1000;
 const PRESENCE_MISMATCH: OrderHold = 'presence_mismatch';
+/** While a phone stays in range, a fresh BLE proof at most this often keeps its 10 minutes valid. */
+const BLE_PROOF_EVERY_MS = 60_000;
+/** Sessions active this recently are resolved; older ones stop being tracked. */
+const TRACK_ACTIVE_MS = 2 * 60 * 60 * 1000;
+const TRACK_SYNC_MS = 60_000;
+const TICK_MS = 1_000;
 
 export interface PresenceServiceOptions {
   db: Db;
@@ -53,6 +61,9 @@ export class PresenceService implements PaymentGate {
   private readers: HidReaderInfo[] = [];
   private lastTap: LastTap | null = null;
   private readonly detach: (() => void)[] = [];
+  private radio: { scanner: BleScanner; resolver: PresenceResolver; stationId: string } | null = null;
+  /** Session → device, and the time of its last BLE proof, for tracked sessions. */
+  private readonly tracked = new Map<string, { deviceId: string; lastProofAt: number }>();
 
   constructor(private readonly o: PresenceServiceOptions) {
     this.storeUuid = storeProximityUuid(o.db);
@@ -86,9 +97,11 @@ export class PresenceService implements PaymentGate {
   /** What the shopper's phone needs to advertise its presence codes, and whether it is proven. */
   shopperStatus(sessionId: string, deviceId: string) {
     const proof = this.recentProof(deviceId);
+    const secret = this.o.repo.secret(sessionId);
+    this.track(sessionId, deviceId, secret);
     return {
       proximityUuid: this.storeUuid,
-      secret: this.o.repo.secret(sessionId).toString('base64url'),
+      secret: secret.toString('base64url'),
       windowSeconds: 30,
       proven: proof !== undefined,
       ...(proof ? { lastProof: { kind: proof.kind, at: new Date(proof.at).toISOString() } } : {}),
@@ -96,7 +109,7 @@ export class PresenceService implements PaymentGate {
   }
 
   /** The evidence staff see on an order: proofs of its device and overrides of its holds. */
-  evidence(order: { id: string; deviceId: string }) {
+  evidence(order: { id: string; deviceId: string; sessionId: string }) {
     const proofs = this.o.repo.proofs(order.deviceId).map((p) => ({
       kind: p.kind,
       source: p.source,
@@ -105,7 +118,70 @@ export class PresenceService implements PaymentGate {
     }));
     const overrides = this.o.repo.overrides(order.id).map((o) => ({ ...o, at: new Date(o.at).toISOString() }));
     const recent = this.recentProof(order.deviceId);
-    return { gate: this.o.gate, proven: recent !== undefined, proofs, overrides };
+    const rssiTrend: { rssi: number; at: string }[] = (this.radio?.resolver.session(order.sessionId)?.trend ?? []).map(
+      (sample: TrendSample) => ({ rssi: Math.round(sample.rssi * 10) / 10, at: new Date(sample.at).toISOString() }),
+    );
+    return { gate: this.o.gate, proven: recent !== undefined, proofs, overrides, rssiTrend };
+  }
+
+  /**
+   * Resolves the radio's adverts to sessions (DESIGN.md "Presence"): a session whose smoothed
+   * RSSI rises above the threshold is present and proves it; while it stays, a fresh proof a
+   * minute keeps the device's 10 minutes valid. Replays and clones reach staff as alerts.
+   */
+  attachRadio(scanner: BleScanner, options: { stationId: string } & Omit<PresenceResolverOptions, 'clock' | 'storeUuid' | 'stationId'>): void {
+    const resolver = new PresenceResolver({ ...options, clock: this.o.clock, storeUuid: this.storeUuid });
+    this.radio = { scanner, resolver, stationId: options.stationId };
+    this.syncTracked();
+    this.detach.push(
+      resolver.onEvent((event) => {
+        if (event.type === 'present') this.bleProof(event.sessionId, event.rssi);
+        else if (event.type === 'clone' || event.type === 'replay') {
+          this.o.hub.publish({ type: `presence.${event.type}`, data: { at: new Date(event.at).toISOString(), source: event.type === 'clone' ? event.stations.join(' / ') : event.source } });
+        }
+      }),
+      scanner.onAdvert((advert) => {
+        const result = resolver.resolve(advert);
+        if (result.kind === 'resolved' && result.present) this.bleProof(result.sessionId, result.smoothedRssi);
+      }),
+      scanner.onState(() => this.o.hub.publish({ type: 'devices.changed', data: { radio: scanner.state } })),
+    );
+    const tick = setInterval(() => resolver.tick(), TICK_MS);
+    const sync = setInterval(() => this.syncTracked(), TRACK_SYNC_MS);
+    tick.unref();
+    sync.unref();
+    this.detach.push(() => {
+      clearInterval(tick);
+      clearInterval(sync);
+    });
+  }
+
+  private bleProof(sessionId: string, rssi: number): void {
+    const entry = this.tracked.get(sessionId);
+    if (!entry || !this.radio) return;
+    const now = this.o.clock.now();
+    if (now - entry.lastProofAt < BLE_PROOF_EVERY_MS) return;
+    entry.lastProofAt = now;
+    this.prove({ deviceId: entry.deviceId, sessionId, kind: 'ble', source: this.radio.stationId, rssi: Math.round(rssi * 10) / 10 });
+  }
+
+  private track(sessionId: string, deviceId: string, secret: Buffer): void {
+    if (!this.radio) return;
+    if (!this.tracked.has(sessionId)) this.tracked.set(sessionId, { deviceId, lastProofAt: -Infinity });
+    this.radio.resolver.track(sessionId, secret);
+  }
+
+  /** Tracks the sessions active lately and lets the idle ones go, so memory follows the store. */
+  private syncTracked(): void {
+    if (!this.radio) return;
+    const active = this.o.repo.trackedSince(this.o.clock.now() - TRACK_ACTIVE_MS);
+    const keep = new Set(active.map((s) => s.sessionId));
+    for (const sessionId of this.tracked.keys()) {
+      if (keep.has(sessionId)) continue;
+      this.tracked.delete(sessionId);
+      this.radio.resolver.untrack(sessionId);
+    }
+    for (const session of active) this.track(session.sessionId, session.deviceId, session.secret);
   }
 
   attachReaders(hub: HidReaderHub, onTap: (tap: HidTap) => void): void {
@@ -130,7 +206,20 @@ export class PresenceService implements PaymentGate {
   }
 
   private radioStatus(): RadioStatus | null {
-    return null;
+    if (!this.radio) return null;
+    const { scanner, resolver } = this.radio;
+    const stats = resolver.stats();
+    const detail = (scanner as { detail?: string }).detail;
+    return {
+      state: scanner.state,
+      detail: detail ?? null,
+      advertsPerSecond: Math.round(stats.advertsPerSecond * 10) / 10,
+      adverts: stats.adverts,
+      resolved: stats.resolved,
+      replays: stats.replays,
+      clones: stats.clones,
+      present: stats.present,
+    };
   }
 
   close(): void {

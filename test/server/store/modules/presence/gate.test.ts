@@ -84,7 +84,7 @@ describe('device-match gate', () => {
     expect(await central.paymentsFor(orderId)).toEqual([]);
     expect(await staffOrder(orderId)).toMatchObject({ hold: 'presence_mismatch', paymentState: 'pending' });
     const evidence = (await t.app.inject({ url: `/api/staff/orders/${orderId}/presence`, headers: { cookie } })).json();
-    expect(evidence).toEqual({ gate: true, proven: false, proofs: [], overrides: [] });
+    expect(evidence).toEqual({ gate: true, proven: false, proofs: [], overrides: [], rssiTrend: [] });
     // A retry with another card is refused the same way, still charging nothing.
     const pay = await t.app.inject({ method: 'POST', url: `/api/orders/${orderId}/pay`, headers: shopper.headers, payload: { payment: { method: 'card', token: 'tok_mastercard' } } });
     expect(pay.statusCode).toBe(409);
