@@ -1,6 +1,6 @@
 // Runs in: renderer (DOM). The monitor's calls to the store server (staff cookie, same origin).
 import { requestJson } from '../shared/http';
-import type { StaffOrder, StaffOrderList, StaffStatus, StoreInfo } from '../shared/types';
+import type { DevicePanel, KioskEnrolment, KioskInfo, PresenceEvidence, StaffOrder, StaffOrderList, StaffStatus, StoreInfo } from '../shared/types';
 
 const order = (id: string): string => `/api/staff/orders/${encodeURIComponent(id)}`;
 
@@ -17,6 +17,21 @@ export const staffApi = {
   // A paid order is refunded at central first, which may take a while.
   cancel: (id: string, reason?: string) =>
     requestJson<StaffOrder>(`${order(id)}/cancel`, { method: 'POST', body: reason ? { reason } : {}, timeoutMs: 30_000 }),
+  /** The order device's presence proofs and the overrides of its holds. */
+  presence: (id: string) => requestJson<PresenceEvidence>(`${order(id)}/presence`),
+  /** Lifts a presence hold (audited); the order is charged at once, so central may take a while. */
+  override: (id: string, staffName: string, reason: string) =>
+    requestJson<StaffOrder>(`${order(id)}/override`, {
+      method: 'POST',
+      body: { hold: 'presence_mismatch', staffName, reason },
+      timeoutMs: 30_000,
+    }),
+  devices: () => requestJson<DevicePanel>('/api/staff/devices', { timeoutMs: 8000 }),
+  kiosks: () => requestJson<{ kiosks: KioskInfo[] }>('/api/staff/kiosks'),
+  addKiosk: (id: string, name: string, readerIds: string[]) =>
+    requestJson<KioskEnrolment>('/api/staff/kiosks', { method: 'POST', body: { id, name, readerIds } }),
+  kioskLink: (id: string) => requestJson<{ link: string }>(`/api/staff/kiosks/${encodeURIComponent(id)}/link`, { method: 'POST', body: {} }),
+  removeKiosk: (id: string) => requestJson<void>(`/api/staff/kiosks/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 };
 
 /** The live event stream URL; EventSource adds Last-Event-ID itself when it reconnects. */

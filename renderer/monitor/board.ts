@@ -1,5 +1,6 @@
 // Runs in: renderer (DOM); pure, also unit-tested in node. Order board rules: which version of
 // an order wins, ordering, grouping by state and the short items summary on a card.
+import { isHeld } from '../shared/payment';
 import type { OrderState, StaffOrder } from '../shared/types';
 
 /** Terminal states rank above "placed": an order never goes back to placed. */
@@ -41,4 +42,16 @@ export function summariseItems(order: Pick<StaffOrder, 'items'>, max = 3): Items
     shown: order.items.slice(0, max).map(({ name, quantity }) => ({ name, quantity })),
     more: Math.max(0, order.items.length - max),
   };
+}
+
+/** Orders held for presence (placed, not charged): staff may need to act on them. */
+export function heldCount(orders: Iterable<StaffOrder>): number {
+  let count = 0;
+  for (const order of orders) if (isHeld(order)) count += 1;
+  return count;
+}
+
+/** Comma or space separated reader ids as typed by staff → a clean, de-duplicated list. */
+export function parseReaderIds(text: string): string[] {
+  return [...new Set(text.split(/[,\s]+/).map((id) => id.trim()).filter((id) => id.length > 0))];
 }

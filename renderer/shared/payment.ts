@@ -107,6 +107,14 @@ export function cardLabel(payment: OrderPayment): string | null {
   return brand ?? (last4 ? `••••${last4}` : null);
 }
 
+/**
+ * Placed and not charged because the phone that ordered was not seen in the store (DESIGN.md
+ * "Presence"): the station charges it itself once the phone proves presence or staff override.
+ */
+export function isHeld(order: Pick<Order, 'state' | 'paymentState' | 'hold'>): boolean {
+  return order.hold === 'presence_mismatch' && order.state === 'placed' && order.paymentState === 'pending';
+}
+
 /** Paid at central or accepted offline: the goods may go. */
 export function isPaid(state: PaymentState): boolean {
   return state === 'paid' || state === 'paid_offline';
@@ -116,14 +124,17 @@ export function isPaid(state: PaymentState): boolean {
  * Why staff cannot hand an order over (a key under `monitor.handOverBlocked.`), or null when
  * they can. The server refuses an unpaid hand-over too (409 payment_required).
  */
-export function handOverBlock(order: Pick<Order, 'state' | 'paymentState'>): string | null {
+export function handOverBlock(order: Pick<Order, 'state' | 'paymentState' | 'hold'>): string | null {
   if (order.state !== 'placed') return null; // no hand-over button at all
   if (isPaid(order.paymentState)) return null;
+  if (isHeld(order)) return 'presence_mismatch';
   return isPaymentState(order.paymentState) ? order.paymentState : 'unknown';
 }
 
 /** The shopper may try another card: declined, failed, or never charged (pending). */
-export function canPayAgain(order: Pick<Order, 'state' | 'paymentState'>): boolean {
+export function canPayAgain(order: Pick<Order, 'state' | 'paymentState' | 'hold'>): boolean {
+  // A held order is charged by the station itself once presence is proven (or staff override).
+  if (isHeld(order)) return false;
   return (
     order.state === 'placed' &&
     (order.paymentState === 'declined' || order.paymentState === 'failed' || order.paymentState === 'pending')

@@ -83,7 +83,13 @@ export interface Order {
   /** ISO 8601. */
   updatedAt: string;
   cancelReason?: string;
+  /** Placed but not charged until the phone proves it is in the store (or staff override). */
+  hold?: OrderHold;
+  /** ISO 8601: when the hold started. */
+  heldAt?: string;
 }
+
+export type OrderHold = 'presence_mismatch';
 
 export interface StaffOrder extends Order {
   deviceId: string;
@@ -160,4 +166,85 @@ export interface OfflineDeclinedAlert {
   offlineAcceptedAt: string | null;
   /** ISO 8601: when the station gave the payment up. */
   at: string;
+}
+
+/** How a phone proved it is in the store. */
+export type ProofKind = 'ble' | 'kiosk' | 'loyalty';
+
+/** GET /api/presence (and POST /api/presence/pair's `presence`). */
+export interface PresenceStatus {
+  proximityUuid: string;
+  secret: string;
+  windowSeconds: number;
+  /** A proof from this store within the last 10 minutes. */
+  proven: boolean;
+  lastProof?: { kind: string; at: string };
+}
+
+export interface PairResponse {
+  kiosk: { id: string; name: string };
+  presence: PresenceStatus;
+}
+
+/** A kiosk as the kiosk screen and staff see it. */
+export interface KioskInfo {
+  id: string;
+  name: string;
+  readerIds: string[];
+  paired: boolean;
+}
+
+export type TapResultKind = 'added' | 'loyalty' | 'loyalty_linked' | 'not_paired' | 'unknown' | 'refused';
+
+/** `tap` on the kiosk event stream. */
+export interface KioskTap {
+  result: TapResultKind;
+  sku?: string;
+  name?: string;
+  code?: string;
+  message?: string;
+  at: string;
+}
+
+export type UnpairReason = 'idle' | 'done' | 'other_kiosk';
+
+/** GET /api/staff/orders/:id/presence. */
+export interface PresenceEvidence {
+  gate: boolean;
+  proven: boolean;
+  proofs: { kind: ProofKind; source: string; rssi: number | null; at: string }[];
+  overrides: { hold: string; staffName: string; reason: string; at: string }[];
+}
+
+export interface RadioStatus {
+  state: string;
+  detail: string | null;
+  advertsPerSecond: number;
+  adverts: number;
+  resolved: number;
+  replays: number;
+  clones: number;
+  present: number;
+}
+
+export interface ReaderInfo {
+  id: string;
+  vendorId: number;
+  productId: number;
+  product?: string;
+  mode: string;
+}
+
+/** GET /api/staff/devices. */
+export interface DevicePanel {
+  radio: RadioStatus | null;
+  readers: ReaderInfo[];
+  lastTap: { readerId: string; kioskId: string | null; result: string; at: string } | null;
+  kiosks: KioskInfo[];
+}
+
+/** POST /api/staff/kiosks (201). */
+export interface KioskEnrolment {
+  kiosk: KioskInfo;
+  link: string;
 }

@@ -1,7 +1,7 @@
 // Runs in: renderer (DOM). The shopper's calls to the store server; every call carries the
 // session token and device id, and a 401 renews the session once and retries.
 import { ApiError, requestJson, type RequestOptions } from '../shared/http';
-import type { Cart, CheckoutRequest, Order, PayRequest, Product, StoreInfo } from '../shared/types';
+import type { Cart, CheckoutRequest, Order, PairResponse, PayRequest, PresenceStatus, Product, StoreInfo } from '../shared/types';
 import { useSessionStore } from './stores/session';
 
 async function shopperRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -42,4 +42,11 @@ export const shopperApi = {
     shopperRequest<Order>(`/api/orders/${encodeURIComponent(id)}/pay`, { method: 'POST', body: request, timeoutMs: 30_000 }),
   orders: () => shopperRequest<{ orders: Order[] }>('/api/orders'),
   order: (id: string) => shopperRequest<Order>(`/api/orders/${encodeURIComponent(id)}`),
+  presence: () => shopperRequest<PresenceStatus>('/api/presence'),
+  /** Single use: a code that expired or was used answers 409 pairing_code_invalid. */
+  pair: (kioskId: string, nonce: string) =>
+    shopperRequest<PairResponse>('/api/presence/pair', { method: 'POST', body: { kioskId, nonce } }),
 };
+
+/** The shopper's live feed (read with fetch: it needs the session headers). */
+export const SHOPPER_EVENTS_URL = '/api/shopper/events';

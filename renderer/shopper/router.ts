@@ -1,9 +1,11 @@
 // Runs in: renderer (DOM). The shopper app's routes (history mode under /shop/). Label URLs
-// (/q/...) are handled in main.ts before the router starts.
+// (/q/...) are handled in main.ts before the router starts; kiosk pairing URLs
+// (/shop/pair/<kiosk>/<code>) are a route.
 import { createRouter, createWebHistory } from 'vue-router';
 import CartView from './views/CartView.vue';
 import CheckoutView from './views/CheckoutView.vue';
 import OrdersView from './views/OrdersView.vue';
+import PairView from './views/PairView.vue';
 import ReceiptView from './views/ReceiptView.vue';
 
 export function createShopperRouter() {
@@ -16,6 +18,8 @@ export function createShopperRouter() {
       { path: '/checkout', name: 'checkout', component: CheckoutView },
       { path: '/orders', name: 'orders', component: OrdersView },
       { path: '/orders/:id', name: 'receipt', component: ReceiptView, props: true },
+      // Opened from a kiosk's pairing QR (phone camera or the in-app scanner).
+      { path: '/pair/:kioskId/:nonce', name: 'pair', component: PairView, props: true },
       { path: '/:rest(.*)*', redirect: { name: 'cart' } },
     ],
     scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },

@@ -9,7 +9,12 @@ export interface ShopperSimulationOptions {
   shoppers: number;
   /** Pause between one shopper's visits, in ms (random within the range). */
   visitEveryMs: readonly [number, number];
-  onOrder?: (summary: { number: number; total: number; currency: string; paymentState: string }) => void;
+  onOrder?: (summary: { number: number; total: number; currency: string; paymentState: string; hold?: string }) => void;
+  /**
+   * A phone that can advertise starts its presence beacon (the demo's virtual radio hears it);
+   * the returned function stops it when the visit ends. Without it no phone advertises.
+   */
+  onPresence?: (presence: { proximityUuid: string; secret: string }, deviceId: string) => (() => void) | undefined;
   onError?: (error: Error) => void;
 }
 
@@ -69,6 +74,16 @@ export class ShopperSimulation {
     const deviceId = `sim-${randomUUID()}`;
     const session = (await this.call('POST', '/api/sessions', { deviceId })) as { token: string };
     const headers = { authorization: `Bearer ${session.token}`, 'x-device-id': deviceId };
+    const presence = (await this.call('GET', '/api/presence', undefined, headers)) as { proximityUuid: string; secret: string };
+    const stopBeacon = this.options.onPresence?.(presence, deviceId);
+    try {
+      await this.shop(headers);
+    } finally {
+      stopBeacon?.();
+    }
+  }
+
+  private async shop(headers: Record<string, string>): Promise<void> {
     const scans = randomInt(1, 5);
     for (let i = 0; i < scans && !this.stopped; i++) {
       const label = this.options.labels[randomInt(0, this.options.labels.length)]!;
@@ -87,15 +102,15 @@ export class ShopperSimulation {
         payment: { method: randomInt(0, 2) === 0 ? 'card' : 'easy_pay', token: testToken() },
       },
       headers,
-    )) as { number: number; total: number; currency: string; paymentState: string };
+    )) as { number: number; total: number; currency: string; paymentState: string; hold?: string };
     this.options.onOrder?.(order);
   }
 
   private async call(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
     const response = await fetch(new URL(path, this.options.baseUrl), {
       method,
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(10_000)]),
     });
     const payload = (await response.json()) as unknown;

@@ -1,5 +1,5 @@
 // Runs in: renderer (DOM). The live event stream (EventSource, cookie auth): feeds the order
-// board and the payment alerts, and reports live / reconnecting. EventSource reconnects by itself with Last-Event-ID;
+// board, the payment alerts and the device panel, and reports live / reconnecting. EventSource reconnects by itself with Last-Event-ID;
 // when it gives up (the server answered an error) we check the session and open a new one.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
@@ -8,12 +8,16 @@ import type { StaffOrder } from '../../shared/types';
 import { eventsUrl } from '../api';
 import { useAlertsStore } from './alerts';
 import { useAuthStore } from './auth';
+import { useDevicesStore } from './devices';
+import { usePresenceStore } from './presence';
 import { useOrdersStore } from './orders';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'live' | 'reconnecting';
 
 const ORDER_EVENTS = ['order.placed', 'order.updated'] as const;
 const ALERT_EVENTS = ['alert.offline_declined'] as const;
+/** Transient: the device panel and the open order's presence evidence refresh on these. */
+const DEVICE_EVENTS = ['devices.changed', 'presence.proof'] as const;
 const RETRY_MS = [1000, 2000, 5000, 10_000, 20_000];
 
 export const useConnectionStore = defineStore('connection', () => {
@@ -61,6 +65,19 @@ export const useConnectionStore = defineStore('connection', () => {
         }
         // Replayed after a reconnect or a reload: the store shows each alert once.
         alerts.receive(data);
+      });
+    }
+    for (const type of DEVICE_EVENTS) {
+      es.addEventListener(type, (event: MessageEvent<string>) => {
+        useDevicesStore().noteEvent();
+        if (type !== 'presence.proof') return;
+        let data: unknown = null;
+        try {
+          data = JSON.parse(event.data);
+        } catch {
+          // still a proof: reload whatever is open
+        }
+        usePresenceStore().noteProof(data);
       });
     }
     es.onerror = () => {

@@ -7,7 +7,7 @@ import { computed, ref } from 'vue';
 import { readStored, writeStored } from '../../shared/storage';
 import type { StaffOrder } from '../../shared/types';
 import { staffApi } from '../api';
-import { groupByState, isNewer } from '../board';
+import { groupByState, heldCount, isNewer } from '../board';
 
 export const HIGHLIGHT_MS = 8000;
 export const CURSOR_STORAGE_KEY = 'omnistation.monitor.eventCursor';
@@ -34,6 +34,8 @@ export const useOrdersStore = defineStore('monitor-orders', () => {
     handed_over: groups.value.handed_over.length,
     cancelled: groups.value.cancelled.length,
   }));
+  /** Placed orders held for presence (not charged until proven or overridden). */
+  const held = computed(() => heldCount(groups.value.placed));
   const selected = computed(() => (selectedId.value === null ? null : (byId.value[selectedId.value] ?? null)));
 
   /** Puts an order on the board, unless the board already has a newer version. */
@@ -126,6 +128,13 @@ export const useOrdersStore = defineStore('monitor-orders', () => {
     return order;
   }
 
+  /** Lifts the presence hold (audited) and answers the order as it is now (paid, usually). */
+  async function override(id: string, staffName: string, reason: string): Promise<StaffOrder> {
+    const order = await staffApi.override(id, staffName, reason);
+    upsert(order);
+    return order;
+  }
+
   async function cancel(id: string, reason?: string): Promise<StaffOrder> {
     const order = await staffApi.cancel(id, reason);
     upsert(order);
@@ -156,6 +165,7 @@ export const useOrdersStore = defineStore('monitor-orders', () => {
     streamCursor,
     groups,
     counts,
+    held,
     selected,
     upsert,
     noteEventId,
@@ -165,6 +175,7 @@ export const useOrdersStore = defineStore('monitor-orders', () => {
     load,
     refresh,
     handOver,
+    override,
     cancel,
     select,
     reset,

@@ -11,6 +11,17 @@ export const useCartStore = defineStore('cart', () => {
   const loading = ref(false);
   /** SKUs with a change in flight, so a double tap does not send two changes at once. */
   const busy = ref<Record<string, boolean>>({});
+  /** Changes this page has on their way; the live feed echoes them and they are not "news". */
+  let ownChanges = 0;
+
+  async function own<T>(work: () => Promise<T>): Promise<T> {
+    ownChanges += 1;
+    try {
+      return await work();
+    } finally {
+      ownChanges -= 1;
+    }
+  }
 
   const items = computed<CartLine[]>(() => cart.value?.items ?? []);
   const count = computed(() => cart.value?.count ?? 0);
@@ -41,7 +52,7 @@ export const useCartStore = defineStore('cart', () => {
 
   /** Adds one of the product a label names; returns the line that was added to. */
   async function scan(code: string): Promise<CartLine | undefined> {
-    const result = await shopperApi.scan(code);
+    const result = await own(() => shopperApi.scan(code));
     cart.value = result.cart;
     const sku = result.product?.sku ?? result.added?.sku;
     return result.cart.items.find((line) => line.sku === sku);
@@ -49,22 +60,39 @@ export const useCartStore = defineStore('cart', () => {
 
   /** Manual code entry: adds `quantity` of a SKU; returns its line. */
   async function add(sku: string, quantity = 1): Promise<CartLine | undefined> {
-    cart.value = await shopperApi.addItem(sku, quantity);
+    cart.value = await own(() => shopperApi.addItem(sku, quantity));
     return cart.value.items.find((line) => line.sku === sku);
+  }
+
+  /**
+   * A cart the live feed delivered (a tap at a kiosk, or this phone's own change echoed back).
+   * Answers the line that grew, so the app can say what a kiosk tap added; null otherwise.
+   */
+  function receive(next: Cart): CartLine | null {
+    // This page's own change echoed back (it may arrive before the answer to the request).
+    if (ownChanges > 0) {
+      cart.value = next;
+      return null;
+    }
+    const before = new Map((cart.value?.items ?? []).map((line) => [line.sku, line.quantity]));
+    const known = cart.value !== null;
+    cart.value = next;
+    if (!known) return null;
+    return next.items.find((line) => line.quantity > (before.get(line.sku) ?? 0)) ?? null;
   }
 
   async function setQuantity(sku: string, quantity: number): Promise<void> {
     const clamped = Math.max(0, Math.min(MAX_QUANTITY, Math.trunc(quantity)));
     await withBusy(sku, async () => {
-      cart.value = await shopperApi.setQuantity(sku, clamped);
+      cart.value = await own(() => shopperApi.setQuantity(sku, clamped));
     });
   }
 
   async function remove(sku: string): Promise<void> {
     await withBusy(sku, async () => {
-      cart.value = await shopperApi.removeItem(sku);
+      cart.value = await own(() => shopperApi.removeItem(sku));
     });
   }
 
-  return { cart, loading, busy, items, count, total, currency, isEmpty, loaded, load, scan, add, setQuantity, remove };
+  return { cart, loading, busy, items, count, total, currency, isEmpty, loaded, load, receive, scan, add, setQuantity, remove };
 });

@@ -141,6 +141,14 @@ export const useOrdersStore = defineStore('orders', () => {
     loaded.value = true;
   }
 
+  /** An order as the live feed delivered it; an older copy never replaces a newer one. */
+  function receive(order: Order): boolean {
+    const current = byId.value[order.id];
+    if (current !== undefined && Date.parse(current.updatedAt) > Date.parse(order.updatedAt)) return false;
+    remember(order);
+    return true;
+  }
+
   async function loadOrder(id: string): Promise<Order> {
     return remember(await shopperApi.order(id));
   }
@@ -158,5 +166,6 @@ export const useOrdersStore = defineStore('orders', () => {
     payAgain,
     loadOrders,
     loadOrder,
+    receive,
   };
 });

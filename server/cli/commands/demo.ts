@@ -14,12 +14,20 @@ import { labelPath } from '../../protocol/label.js';
 import { ShopperSimulation } from '../../demo/shoppers.js';
 import { startCentralServer, centralLogger } from '../../central/server.js';
 import { registerWithCentral } from '../../store/registration.js';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { VirtualRadio } from '../../store/devices/radio/virtual-radio.js';
+import { VirtualHidHub } from '../../store/devices/hid/virtual-reader.js';
+import { normaliseCardRead } from '../../protocol/hid/index.js';
 
 export const summary = 'run the demo: store server, sample catalogue, simulated shoppers';
 
 const SAMPLE_CATALOGUE = fileURLToPath(new URL('../../../resources/catalogue/sample.csv', import.meta.url));
 const DEMO_STORE_ID = 'DEMO-GANGNAM-01';
+const DEMO_REPLAY = fileURLToPath(new URL('../../../resources/replay/demo.jsonl', import.meta.url));
+const KIOSK_READER = 'virtual-reader-1';
+/** One simulated phone in four cannot advertise (a locked iPhone): its orders wait for presence. */
+const SILENT_PHONES = 4;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, {
@@ -64,11 +72,18 @@ export async function run(argv: string[]): Promise<number> {
   await registerWithCentral(station, { centralUrl: central.url, adminToken, address: '서울특별시 강남구 테헤란로 152' });
   const skus = parsed.rows.map((row) => row.sku);
   const labels = skus.map((sku) => labelPath(station.labelKey, DEMO_STORE_ID, sku));
+  const tags = parsed.rows.flatMap((row) => row.rfid);
   station.close();
+
+  // The simulated devices: a radio hearing the simulated phones (plus recorded background
+  // traffic), and the kiosk's RFID reader, which this terminal types into.
+  const radio = new VirtualRadio();
+  const readers = new VirtualHidHub();
+  readers.plug({ id: KIOSK_READER, vendorId: 0xffff, productId: 0x0035, product: 'Virtual RFID reader' });
 
   let server;
   try {
-    server = await startStoreServer({ dataDir, port, host, logger: productionLogger('warn') });
+    server = await startStoreServer({ dataDir, port, host, logger: productionLogger('warn'), devices: { radio, readers } });
   } catch (error) {
     await central.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -76,13 +91,32 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  const kiosk = server.app.station.kiosks.create('K1', '입구 키오스크', [KIOSK_READER]);
+  const kioskUrl = `${origin}/kiosk/#token=${kiosk.token}`;
+  const proximityUuid = server.app.station.presence.storeUuid;
+  const background = await radio.replay(DEMO_REPLAY, { loop: true, loopGapMs: 5_000 });
+
   const simulation = new ShopperSimulation({
     baseUrl: server.url,
     labels,
     shoppers,
     visitEveryMs: [8_000, 20_000],
+    onPresence: (presence, deviceId) => {
+      if (randomInt(0, SILENT_PHONES) === 0) return undefined;
+      const address = `02:${deviceId.slice(4, 14).match(/../g)!.join(':')}`;
+      const baseRssi = randomInt(-68, -52);
+      return radio.addEmitter({
+        address,
+        secret: Buffer.from(presence.secret, 'base64url'),
+        uuid: proximityUuid,
+        rssi: () => baseRssi + randomInt(-4, 5),
+        intervalMs: 300,
+      });
+    },
     onOrder: (order) =>
-      process.stdout.write(`simulated order #${order.number} placed (${order.total} ${order.currency}, payment ${order.paymentState})\n`),
+      process.stdout.write(
+        `simulated order #${order.number} placed (${order.total} ${order.currency}, payment ${order.paymentState}${order.hold ? `, held: ${order.hold}` : ''})\n`,
+      ),
     onError: (error) => process.stderr.write(`simulated shopper: ${error.message}\n`),
   });
   simulation.start();
@@ -91,17 +125,31 @@ export async function run(argv: string[]): Promise<number> {
     [
       `omnistation demo — store ${DEMO_STORE_ID} with ${skus.length} products, ${shoppers} simulated shoppers`,
       `monitor: ${origin}/monitor/`,
-      `kiosk: ${origin}/kiosk/`,
+      `kiosk: ${kioskUrl}`,
       `central: ${central.url}/docs/json`,
       `shopper: ${origin}${labels[0]}`,
       `staff PIN: ${pin}`,
+      `kiosk reader: type a tag id and Enter here to tap it on the kiosk's reader${tags[0] ? ` (e.g. ${tags[0]})` : ''}`,
       'Ctrl-C stops the demo.',
       '',
     ].join('\n'),
   );
 
+  // This terminal is the kiosk reader's keyboard: what is typed here is what the reader reads.
+  const terminal = process.stdin.isTTY ? createInterface({ input: process.stdin }) : null;
+  terminal?.on('line', (line) => {
+    const read = normaliseCardRead(line.trim());
+    if (!read.tag) {
+      if (line.trim()) process.stdout.write(`not a tag id: ${read.reason}\n`);
+      return;
+    }
+    readers.tap(KIOSK_READER, read.tag);
+  });
+
   await untilSignal();
   process.stdout.write('stopping…\n');
+  terminal?.close();
+  background.cancel();
   await simulation.stop();
   await server.close();
   await central.close();

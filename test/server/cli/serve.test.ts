@@ -77,6 +77,17 @@ describe('npm run demo', () => {
       body: JSON.stringify({ pin }),
     });
     expect(signIn.status).toBe(200);
+    // The kiosk URL enrols its screen; the simulated radio and reader show on the device panel.
+    const token = new URL(url('kiosk')!).hash.replace('#token=', '');
+    const kiosk = await fetch(`http://127.0.0.1:${port}/api/kiosk/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    expect(kiosk.status).toBe(200);
+    const staff = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+    const panel = await (await fetch(`http://127.0.0.1:${port}/api/staff/devices`, { headers: { cookie: staff } })).json();
+    expect(panel).toMatchObject({ radio: { state: 'scanning' }, readers: [{ id: 'virtual-reader-1' }], kiosks: [{ id: 'K1' }] });
     await output.waitFor(/simulated order #1 placed/, 30_000);
     child.kill('SIGINT');
     expect(await exitOf(child)).toBe(0);
