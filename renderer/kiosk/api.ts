@@ -9,7 +9,7 @@ export const kioskApi = {
   enrol: (token: string) => requestJson<KioskInfo>('/api/kiosk/session', { method: 'POST', body: { token } }),
   /** 401 kiosk_required when this screen is not (or no longer) enrolled. */
   session: () => requestJson<KioskInfo>('/api/kiosk/session'),
-  unpair: () => requestJson<void>('/api/kiosk/unpair', { method: 'POST', body: {} }),
+  unpair: (reason: 'done' | 'idle') => requestJson<void>('/api/kiosk/unpair', { method: 'POST', body: { reason } }),
 };
 
 /** Same origin with the cookie: EventSource works and reconnects by itself. */

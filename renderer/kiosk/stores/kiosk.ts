@@ -52,7 +52,7 @@ export const useKioskStore = defineStore('kiosk', () => {
   async function finish(reason: 'done' | 'idle'): Promise<void> {
     if (screen.value !== 'paired') return;
     toAttract(reason);
-    await kioskApi.unpair().catch(() => undefined);
+    await kioskApi.unpair(reason).catch(() => undefined);
   }
 
   /** One event of the kiosk stream (`type` as sent, `data` parsed). */

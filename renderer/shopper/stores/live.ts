@@ -64,6 +64,11 @@ export const useLiveStore = defineStore('shopper-live', () => {
         if (before !== undefined && isHeld(before) && isPaid(data.order.paymentState)) lastReleased.value = data.order;
         return true;
       }
+      case 'kiosk': {
+        // Only the end of a pairing matters here: the phone shows its own pairing already.
+        if (data.kiosk === null) usePresenceStore().unpaired();
+        return true;
+      }
       case 'presence': {
         if (typeof data.proven !== 'boolean') return false;
         usePresenceStore().apply(data as Pick<PresenceStatus, 'proven' | 'lastProof'>);

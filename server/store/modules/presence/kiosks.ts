@@ -33,7 +33,7 @@ export interface Kiosk {
 }
 
 export type TapResult =
-  | { result: 'added'; sku: string; name: string }
+  | { result: 'added'; sku: string; name: string; nameEn?: string }
   | { result: 'loyalty'; recognised: true }
   | { result: 'loyalty_linked' }
   | { result: 'not_paired' }
@@ -78,8 +78,13 @@ export interface KioskServiceOptions {
   onTap?(tap: HidTap, result: TapResult, kioskId: string | null): void;
 }
 
+/** ISO 14443 card UIDs are 4, 7 or 10 bytes; product tags (EPC) are longer, so only a card-sized
+ * id an unknown card can become a loyalty card — a stray product tag never does. */
+const CARD_UID_HEX_LENGTHS = new Set([8, 14, 20]);
+
 export class KioskService {
   private readonly pairings = new Map<string, Pairing>();
+  private readonly pairingListeners = new Set<(sessionId: string, kiosk: { id: string; name: string } | null) => void>();
   private readonly unsubscribeCarts: () => void;
 
   constructor(private readonly o: KioskServiceOptions) {
@@ -157,6 +162,16 @@ export class KioskService {
     };
   }
 
+  /** Told when a session pairs with a kiosk (kiosk) or stops being paired (null). */
+  onPairingChange(listener: (sessionId: string, kiosk: { id: string; name: string } | null) => void): () => void {
+    this.pairingListeners.add(listener);
+    return () => this.pairingListeners.delete(listener);
+  }
+
+  private pairingChanged(sessionId: string, kiosk: { id: string; name: string } | null): void {
+    for (const listener of this.pairingListeners) listener(sessionId, kiosk);
+  }
+
   /** The shopper scanned the kiosk's code: single use, then the code rotates at once. */
   pair(shopper: ShopperIdentity, kioskId: string, nonce: string): Kiosk {
     const kiosk = this.get(kioskId);
@@ -179,15 +194,17 @@ export class KioskService {
       .prepare('UPDATE kiosks SET paired_session_id = ?, paired_at = ?, last_activity_at = ? WHERE id = ?')
       .run(shopper.sessionId, now, now, kioskId);
     this.o.onProof({ deviceId: shopper.deviceId, sessionId: shopper.sessionId, kind: 'kiosk', source: kioskId });
+    this.pairingChanged(shopper.sessionId, { id: kiosk!.id, name: kiosk!.name });
     this.emit(kioskId, { type: 'paired', data: { cart: this.o.carts.view(shopper.sessionId), pairedAt: iso(now) } });
     return this.get(kioskId)!;
   }
 
   unpair(kioskId: string, reason: 'idle' | 'done' | 'other_kiosk' = 'done'): void {
-    const changes = this.o.db
-      .prepare('UPDATE kiosks SET paired_session_id = NULL WHERE id = ? AND paired_session_id IS NOT NULL')
-      .run(kioskId).changes;
-    if (changes > 0) this.emit(kioskId, { type: 'unpaired', data: { reason } });
+    const sessionId = this.get(kioskId)?.pairedSessionId;
+    if (!sessionId) return;
+    this.o.db.prepare('UPDATE kiosks SET paired_session_id = NULL WHERE id = ?').run(kioskId);
+    this.emit(kioskId, { type: 'unpaired', data: { reason } });
+    if (reason !== 'other_kiosk') this.pairingChanged(sessionId, null);
   }
 
   /** The kiosk a session is paired at now, if any. */
@@ -227,7 +244,7 @@ export class KioskService {
     if (!sku) {
       // A card the catalogue does not know becomes the paired shopper's loyalty card.
       const deviceId = this.o.presence.deviceOf(paired);
-      if (!deviceId) return { result: 'unknown' };
+      if (!deviceId || !CARD_UID_HEX_LENGTHS.has(tap.tag.length)) return { result: 'unknown' };
       this.o.presence.linkCard(tap.tag, deviceId, tap.at);
       return { result: 'loyalty_linked' };
     }
@@ -238,7 +255,7 @@ export class KioskService {
       throw error;
     }
     const line = this.o.carts.view(paired).items.find((item) => item.sku === sku);
-    return { result: 'added', sku, name: line?.name ?? sku };
+    return { result: 'added', sku, name: line?.name ?? sku, ...(line?.nameEn ? { nameEn: line.nameEn } : {}) };
   }
 
   private cartChanged(sessionId: string): void {

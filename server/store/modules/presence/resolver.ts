@@ -168,7 +168,9 @@ class Session {
   localAt = -Infinity;
   localCode = -1;
   others: Sighting[] | null = null;
-  trend: Float64Array | null = null;
+  // A plain array of doubles stays on V8's heap; a typed array this size would get a malloc'd
+  // backing store, slow to make for each of thousands of sessions on first contact.
+  trend: number[] | null = null;
   trendCount = 0;
   trendHead = 0;
   lastTrendAt = -Infinity;
@@ -349,18 +351,20 @@ export class PresenceResolver {
    * structures when the adapter gave only those, in place.
    */
   resolve(advert: BleAdvert, source: string = this.stationId): Resolution {
-    this.count(this.clock.now());
+    const now = this.clock.now();
+    this.count(now);
     let code = NOT_IBEACON;
     const data = advert.manufacturerData;
     if (data !== undefined) code = this.ibeaconCode(data, 0, data.length);
     else if (advert.raw !== undefined) code = this.ibeaconCodeInAd(advert.raw);
     if (code < 0) return this.refuseFrame(code);
-    return this.resolveCode(code, advert.rssi, advert.receivedAt, source);
+    return this.resolveCode(code, advert.rssi, receivedAt(advert.receivedAt, now), source);
   }
 
   /** The same for an iBeacon already decoded elsewhere. */
   resolveBeacon(beacon: DecodedBeacon, source: string = this.stationId): Resolution {
-    this.count(this.clock.now());
+    const now = this.clock.now();
+    this.count(now);
     let uuid: Uint8Array;
     try {
       uuid = parseUuid(beacon.uuid);
@@ -368,7 +372,7 @@ export class PresenceResolver {
       return this.refuseFrame(NOT_IBEACON);
     }
     if (!equalBytes(uuid, this.uuid)) return this.refuseFrame(FOREIGN_UUID);
-    return this.resolveCode(codeOf(beacon.major, beacon.minor), beacon.rssi, beacon.receivedAt, source);
+    return this.resolveCode(codeOf(beacon.major, beacon.minor), beacon.rssi, receivedAt(beacon.receivedAt, now), source);
   }
 
   /**
@@ -457,7 +461,8 @@ export class PresenceResolver {
       return { kind: 'clone', sessionId: claim.id };
     }
     if (at - claim.lastSeenAt > this.timeoutMs) claim.filter.reset();
-    const smoothed = claim.filter.update(rssi, at);
+    // A report without a usable RSSI still proves the code was heard, but must not poison the filter.
+    const smoothed = Number.isFinite(rssi) ? claim.filter.update(rssi, at) : claim.filter.value;
     if (at > claim.lastSeenAt) claim.lastSeenAt = at;
     if (!claim.present) {
       if (smoothed >= this.enterDbm) {
@@ -468,7 +473,7 @@ export class PresenceResolver {
     } else if (smoothed < this.leaveDbm) {
       this.leave(claim, at, 'weak');
     }
-    if (at - claim.lastTrendAt >= this.trendIntervalMs) this.sample(claim, smoothed, at);
+    if (at - claim.lastTrendAt >= this.trendIntervalMs && !Number.isNaN(smoothed)) this.sample(claim, smoothed, at);
     this.counts.resolved++;
     return { kind: 'resolved', sessionId: claim.id, code, rssi, smoothedRssi: smoothed, present: claim.present, offset };
   }
@@ -710,7 +715,7 @@ export class PresenceResolver {
   private sample(session: Session, rssi: number, at: number): void {
     session.lastTrendAt = at;
     // Interleaved (at, rssi) pairs in one ring: bounded, and one allocation per session.
-    const trend = (session.trend ??= new Float64Array(this.trendLength * 2));
+    const trend = (session.trend ??= new Array<number>(this.trendLength * 2).fill(0));
     trend[session.trendHead * 2] = at;
     trend[session.trendHead * 2 + 1] = rssi;
     session.trendHead = (session.trendHead + 1) % this.trendLength;
@@ -720,6 +725,11 @@ export class PresenceResolver {
   private emit(event: PresenceEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/** An adapter or replay file without a usable timestamp gets the station's time of resolution. */
+function receivedAt(at: number, now: number): number {
+  return Number.isFinite(at) ? at : now;
 }
 
 function trendOf(session: Session): TrendSample[] {

@@ -139,9 +139,17 @@ export const presenceRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> 
 
     kiosk.post(
       '/api/kiosk/unpair',
-      { schema: { tags: ['kiosk'], summary: 'The kiosk went back to its attract screen' } },
+      {
+        schema: {
+          tags: ['kiosk'],
+          summary: 'The kiosk went back to its attract screen: the shopper pressed Done, or it sat idle',
+          body: Type.Optional(
+            Type.Object({ reason: Type.Optional(Type.Union([Type.Literal('done'), Type.Literal('idle')])) }, { additionalProperties: false }),
+          ),
+        },
+      },
       async (request, reply) => {
-        ctx.kiosks.unpair(request.kiosk!.id, 'idle');
+        ctx.kiosks.unpair(request.kiosk!.id, request.body?.reason ?? 'idle');
         return reply.code(204).send();
       },
     );

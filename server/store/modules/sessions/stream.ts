@@ -1,6 +1,7 @@
 // Runs in: node. The shopper's own live feed (text/event-stream over fetch, since the phone
 // authenticates with headers): its cart as a kiosk tap changes it, its orders as they are held,
-// released and paid, and its presence as proofs arrive. Nothing of other shoppers passes.
+// released and paid, its presence as proofs arrive, and its kiosk pairing ({kiosk: null} when
+// the kiosk went back to its attract screen). Nothing of other shoppers passes.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { StationContext } from '../../context.js';
 import { requireShopper } from '../../plugins/auth.js';
@@ -39,8 +40,12 @@ export const shopperStreamRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContex
           send('presence', { proven: status.proven, lastProof: status.lastProof });
         }
       });
+      const unsubscribeKiosk = ctx.kiosks.onPairingChange((sessionId, kiosk) => {
+        if (sessionId === shopper.sessionId) send('kiosk', { kiosk });
+      });
       const untrack = streams.track(() => reply.sse.close());
       reply.sse.onClose(() => {
+        unsubscribeKiosk();
         unsubscribeCart();
         unsubscribeHub();
         untrack();

@@ -278,14 +278,17 @@ describe('RFID taps at the kiosk', () => {
     const shopper = await startShopper(t.app);
     const code = pairingCode();
     await pair(shopper, code.nonce);
-    tap('04A1B2C3D4');
+    // A product tag the catalogue does not know (12-byte EPC) is no card: nothing is linked.
+    tap('E28011606000020400009999');
+    expect(code.events.at(-1)!.data).toMatchObject({ result: 'unknown' });
+    tap('04A1B2C3D4E5F6');
     expect(code.events.at(-1)!.data).toMatchObject({ result: 'loyalty_linked' });
     code.stop();
 
     t.clock.advance(11 * 60_000);
     const { orderId, response } = await checkout(shopper);
     expect(response.json()).toMatchObject({ hold: 'presence_mismatch' });
-    expect(t.app.station.kiosks.tap({ readerId: 'reader-1', text: '', tag: '04A1B2C3D4', at: t.clock.now() })).toEqual({ result: 'loyalty', recognised: true });
+    expect(t.app.station.kiosks.tap({ readerId: 'reader-1', text: '', tag: '04A1B2C3D4E5F6', at: t.clock.now() })).toEqual({ result: 'loyalty', recognised: true });
     await settled(orderId, 'paid');
     const evidence = (await t.app.inject({ url: `/api/staff/orders/${orderId}/presence`, headers: { cookie } })).json();
     expect(evidence.proofs.map((p: { kind: string }) => p.kind)).toEqual(['loyalty', 'kiosk']);

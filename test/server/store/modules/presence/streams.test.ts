@@ -90,6 +90,13 @@ describe('live feeds', () => {
       lastTap: { readerId: 'reader-1', kioskId: 'K1', result: 'added' },
       kiosks: [{ id: 'K1', paired: true }],
     });
+    // Done on the kiosk: the screen and the phone both learn that the pairing ended.
+    const done = await t.app.inject({ method: 'POST', url: '/api/kiosk/unpair', headers: { cookie: `omni_kiosk=${kioskCookie.value}` }, payload: { reason: 'done' } });
+    expect(done.statusCode).toBe(204);
+    await kiosk.waitFor((m) => m.some((e) => e.event === 'unpaired'));
+    expect(JSON.parse(kiosk.messages.find((e) => e.event === 'unpaired')!.data)).toEqual({ reason: 'done' });
+    await phoneFeed.waitFor((m) => m.some((e) => e.event === 'kiosk' && JSON.parse(e.data).kiosk === null));
+    expect(phoneFeed.messages.filter((e) => e.event === 'kiosk').map((e) => JSON.parse(e.data))).toEqual([{ kiosk: { id: 'K1', name: 'Door' } }, { kiosk: null }]);
     expect(strangerFeed.messages.map((e) => e.event)).toEqual(['stream.ready']);
     expect((await SseReader.open(`${base}/api/shopper/events`, {})).status).toBe(401);
   });
