@@ -214,6 +214,8 @@ export interface PresenceEvidence {
   proven: boolean;
   proofs: { kind: ProofKind; source: string; rssi: number | null; at: string }[];
   overrides: { hold: string; staffName: string; reason: string; at: string }[];
+  /** The ordering session's smoothed BLE signal, oldest first, while the radio tracks it. */
+  rssiTrend?: { rssi: number; at: string }[];
 }
 
 export interface RadioStatus {

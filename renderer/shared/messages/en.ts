@@ -362,6 +362,7 @@ export const en = {
       signal: 'Signal',
       rssi: '{rssi} dBm',
       noSignal: '—',
+      trend: 'Signal {min} to {max} dBm, now {last} dBm',
       overrides: 'Overrides',
       overrideLine: '{name} · {time}',
       override: 'Override presence check',

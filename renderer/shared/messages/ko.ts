@@ -359,6 +359,7 @@ export const ko: Messages = {
       signal: '신호',
       rssi: '{rssi} dBm',
       noSignal: '—',
+      trend: '신호 {min}~{max} dBm, 현재 {last} dBm',
       overrides: '수동 해제 기록',
       overrideLine: '{name} · {time}',
       override: '방문 확인 수동 해제',

@@ -1,9 +1,11 @@
 // Runs in: node. `omnistation serve --data DIR --port N [--central URL] [--presence-gate on|off]`:
-// the headless store server. The gate defaults to the station's setting (on).
+// the headless store server. The gate defaults to the station's setting (on). `--radio noble` and
+// `--reader VID:PID[:mode[:format]]` (repeatable) attach a real BLE adapter and HID RFID readers.
 import { CliError, parsePort, parseCommandArgs, requireOption } from '../args.js';
 import { generateStoreId, initStation, isStation } from '../../store/station.js';
 import { productionLogger, startStoreServer } from '../../store/server.js';
 import { untilSignal } from '../signals.js';
+import { realDevices } from '../device-options.js';
 
 export const summary = 'run the headless store server';
 
@@ -15,6 +17,8 @@ export async function run(argv: string[]): Promise<number> {
     central: { type: 'string' },
     'log-level': { type: 'string' },
     'presence-gate': { type: 'string' },
+    radio: { type: 'string' },
+    reader: { type: 'string', multiple: true },
   });
   const dataDir = requireOption(values.data, '--data');
   const port = parsePort(values.port, 8080);
@@ -25,6 +29,7 @@ export async function run(argv: string[]): Promise<number> {
   if (gate !== undefined && gate !== 'on' && gate !== 'off') {
     throw new CliError(`--presence-gate is on or off, not "${gate}"`);
   }
+  const devices = await realDevices(values.radio, values.reader ?? []);
   if (!isStation(dataDir)) {
     const { station, pin } = initStation({ dataDir, storeId: generateStoreId() });
     process.stdout.write(`initialised store ${station.config.storeId} in ${station.dataDir}\nstaff PIN: ${pin}\n`);
@@ -37,6 +42,7 @@ export async function run(argv: string[]): Promise<number> {
     logger: productionLogger(values['log-level'] ?? 'info'),
     centralUrl: values.central,
     ...(gate ? { presence: { gate: gate === 'on' } } : {}),
+    devices,
   });
   process.stdout.write(`store ${server.station.config.storeId} listening on ${server.url}\n`);
   await untilSignal();

@@ -59,6 +59,40 @@ describe('omnistation serve', () => {
   });
 });
 
+describe('omnistation serve with real devices', () => {
+  it('refuses bad device options before touching anything', () => {
+    const data = join(tempDir(), 'fresh');
+    const radio = runCli(['serve', '--data', data, '--radio', 'bluez']);
+    expect(radio.code).toBe(2);
+    expect(radio.stderr).toMatch(/--radio is noble or off/);
+    const reader = runCli(['serve', '--data', data, '--reader', '8ff:9']);
+    expect(reader.code).toBe(2);
+    expect(reader.stderr).toMatch(/--reader is VID:PID/);
+    expect(existsSync(data)).toBe(false);
+  });
+
+  it('runs without an adapter or readers: the panel says so, and it still stops cleanly', async () => {
+    const data = join(tempDir(), 'fresh');
+    const port = await freePort();
+    const child = startCli(['serve', '--data', data, '--port', String(port), '--radio', 'noble', '--reader', '08ff:0009:keyboard-wedge:decimal']);
+    children.push(child);
+    const out = await collectOutput(child).waitFor(/listening on/);
+    const pin = /staff PIN: (\d+)/.exec(out)![1]!;
+    const signIn = await fetch(`http://127.0.0.1:${port}/api/staff/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pin }),
+    });
+    const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+    const panel = await (await fetch(`http://127.0.0.1:${port}/api/staff/devices`, { headers: { cookie } })).json();
+    // No Bluetooth adapter and no reader on a CI machine: reported, not fatal.
+    expect(panel.radio.state).toBe('unavailable');
+    expect(panel.readers).toEqual([]);
+    child.kill('SIGTERM');
+    expect(await exitOf(child)).toBe(0);
+  });
+});
+
 describe('npm run demo', () => {
   it('prints the URLs and the PIN, serves them, places simulated orders, and stops on Ctrl-C', { timeout: 60_000 }, async () => {
     const port = await freePort();
