@@ -84,7 +84,7 @@ describe('omnistation serve with real devices', () => {
       body: JSON.stringify({ pin }),
     });
     const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
-    const panel = await (await fetch(`http://127.0.0.1:${port}/api/staff/devices`, { headers: { cookie } })).json();
+    const panel = (await (await fetch(`http://127.0.0.1:${port}/api/staff/devices`, { headers: { cookie } })).json()) as { radio: { state: string }; readers: unknown[] };
     // No Bluetooth adapter and no reader on a CI machine: reported, not fatal.
     expect(panel.radio.state).toBe('unavailable');
     expect(panel.readers).toEqual([]);
