@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
+import { builtinModules } from 'node:module';
 
 export default tseslint.config(
   { ignores: ['dist/', 'out/', 'node_modules/', 'test-results/', 'coverage/'] },
@@ -45,8 +46,89 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['electron', '**/server/**', '**/electron/**', 'node:*'], message: 'renderer/ talks to the servers over HTTP only' }] },
+        {
+          // A bare 'electron' in a group would match every path through electron/, bridge type included.
+          paths: [{ name: 'electron', message: 'renderer/ talks to Electron through the preload bridge only' }],
+          patterns: [
+            { group: ['**/server/**', 'node:*'], message: 'renderer/ talks to the servers over HTTP only' },
+            {
+              // The preload bridge's declared type is the one thing the renderer may read from electron/.
+              regex: '(^|/)electron/(?!shared/bridge-api\\.js$)',
+              message: 'renderer/ talks to the servers over HTTP only (and to Electron through the bridge type)',
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/electron/shared/bridge-api.js'], allowTypeImports: true, message: 'renderer/ may import the bridge type only (import type)' }] },
       ],
     },
+  },
+  // Desktop shell (Signal-Desktop style): every file runs in one process and imports only what
+  // exists there; processes share declarations through electron/shared only.
+  {
+    files: ['electron/main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/renderer/**'], message: 'main process: pages are reached through the preload bridge only' },
+            { group: ['**/preload/**', '**/utility/**'], message: 'main process: no imports from another process; share through electron/shared' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/utility/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'utility process: ask the main process over the parent port' }],
+          patterns: [{ group: ['**/renderer/**', '**/main/**', '**/preload/**'], message: 'utility process: no imports from another process; share through electron/shared' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: builtinModules.map((name) => ({ name, message: 'sandboxed preload: no Node modules' })),
+          patterns: [
+            { group: ['node:*'], message: 'sandboxed preload: no Node modules' },
+            { group: ['**/main/**', '**/utility/**', '**/server/**', '**/renderer/**'], message: 'preload: only electron and electron/shared' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'electron/shared is bundled into every process: no Electron' }, ...builtinModules.map((name) => ({ name, message: 'electron/shared: no Node modules' }))],
+          patterns: [
+            { group: ['node:*'], message: 'electron/shared: no Node modules' },
+            { group: ['**/main/**', '**/utility/**', '**/preload/**', '**/renderer/**'], message: 'electron/shared: declarations only' },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/server/**'], allowTypeImports: true, message: 'electron/shared may read server types only (import type)' }] },
+      ],
+    },
+  },
+  {
+    files: ['electron/pages/**'],
+    languageOptions: { globals: { ...globals.browser } },
   },
 );

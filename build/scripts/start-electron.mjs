@@ -2,6 +2,7 @@
 // Runs in: node (tooling). `npm start`: opens the desktop station when Electron can run here,
 // and otherwise says plainly what to use instead.
 import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -28,13 +29,18 @@ if (!binary) {
   );
   process.exit(1);
 }
-if (!existsSync(mainEntry)) {
-  console.error(
-    'omnistation: the desktop shell (electron/main) is not part of this build yet; it lands with\n' +
-      'the Electron issue. Use npm run demo or npx omnistation serve meanwhile.',
-  );
+if (!existsSync(`${root}dist/renderer/monitor/index.html`)) {
+  console.error('omnistation: the station apps are not built; run npm run build first.');
   process.exit(1);
 }
-const { spawn } = await import('node:child_process');
+// The shell's bundles are cheap to build (a few seconds): always start from the current sources.
+const built = spawnSync(process.execPath, [`${root}node_modules/electron-vite/bin/electron-vite.js`, 'build', '--logLevel', 'warn'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (built.status !== 0 || !existsSync(mainEntry)) {
+  console.error('omnistation: building the desktop shell (electron-vite build) failed; see above.');
+  process.exit(1);
+}
 const child = spawn(binary, [mainEntry], { stdio: 'inherit' });
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -1,0 +1,184 @@
+// Runs in: main. Owns the real BLE radio and HID readers (native modules that need the main
+// process's device access) and forwards their events to the store server in the utility
+// process. The concrete drivers come from factories, so tests use fakes and the shell can run
+// without a driver that failed to load.
+import type { BleScanner, RadioState } from '../../server/store/devices/radio/types.js';
+import type { HidReaderHub, HidReaderInfo } from '../../server/store/devices/hid/types.js';
+import type { DeviceStatus } from '../shared/bridge-api.js';
+import type { MainToUtility, UtilityToMain } from '../shared/utility-messages.js';
+
+export interface DeviceFactories {
+  radio?: () => BleScanner | Promise<BleScanner>;
+  readers?: () => HidReaderHub | Promise<HidReaderHub>;
+}
+
+export interface MainDeviceBridgeOptions {
+  factories: DeviceFactories;
+  /** Delivers a message to the utility process (dropped while it is down; see `replay`). */
+  send: (message: MainToUtility) => void;
+  onStatus?: (status: DeviceStatus) => void;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export class MainDeviceBridge {
+  private radio: BleScanner | null = null;
+  private readers: HidReaderHub | null = null;
+  private radioState: DeviceStatus['radio']['state'] = 'absent';
+  private radioDetail: string | null = null;
+  private advertsSeen = 0;
+  private readerList: HidReaderInfo[] = [];
+  private readersUnavailable: string | null = null;
+  private readonly taps = new Map<string, number>();
+  private readonly radioSubscriptions: (() => void)[] = [];
+  private readerSubscriptions: (() => void)[] = [];
+
+  constructor(private readonly options: MainDeviceBridgeOptions) {}
+
+  /** Creates the drivers and subscribes to them; a driver that fails to load stays `absent`. */
+  async open(): Promise<void> {
+    const { factories } = this.options;
+    if (factories.radio) {
+      try {
+        this.radio = await factories.radio();
+        this.radioState = this.radio.state;
+        this.radioSubscriptions.push(
+          this.radio.onAdvert((advert) => {
+            this.advertsSeen += 1;
+            this.options.send({ type: 'radio-advert', advert });
+          }),
+          this.radio.onState((state, detail) => this.setRadioState(state, detail ?? null)),
+        );
+      } catch (error) {
+        this.radioDetail = `radio driver failed to load: ${(error as Error).message}`;
+        this.log('warn', this.radioDetail);
+      }
+    }
+    await this.openReaders(factories.readers);
+    this.emitStatus();
+  }
+
+  /** Swaps the reader hub (the wizard changed which readers to open) and tells the store server. */
+  async reopenReaders(factory: DeviceFactories['readers']): Promise<void> {
+    for (const unsubscribe of this.readerSubscriptions.splice(0)) unsubscribe();
+    const old = this.readers;
+    this.readers = null;
+    this.readerList = [];
+    await old?.stop().catch(() => {});
+    const hub = await this.openReaders(factory);
+    if (hub) {
+      try {
+        await hub.start();
+        this.readerList = hub.readers();
+      } catch (error) {
+        this.log('warn', `HID readers start failed: ${(error as Error).message}`);
+      }
+    }
+    this.sendReaders();
+    this.emitStatus();
+  }
+
+  private async openReaders(factory: DeviceFactories['readers']): Promise<HidReaderHub | null> {
+    if (!factory) {
+      this.readersUnavailable = 'no HID reader driver in this build';
+      return null;
+    }
+    try {
+      const readers = await factory();
+      this.readers = readers;
+      this.readerList = readers.readers();
+      this.readersUnavailable = readers.unavailable?.() ?? null;
+      const issues = readers.onIssue?.((issue) => this.options.send({ type: 'hid-issue', issue }));
+      this.readerSubscriptions = [
+        ...(issues ? [issues] : []),
+        readers.onTap((tap) => {
+          this.taps.set(tap.readerId, (this.taps.get(tap.readerId) ?? 0) + 1);
+          this.options.send({ type: 'hid-tap', tap });
+          this.emitStatus();
+        }),
+        readers.onReaders((list) => {
+          this.readerList = list;
+          this.readersUnavailable = readers.unavailable?.() ?? null;
+          this.sendReaders();
+          this.emitStatus();
+        }),
+      ];
+      return readers;
+    } catch (error) {
+      this.readersUnavailable = `HID reader driver failed to load: ${(error as Error).message}`;
+      this.log('warn', this.readersUnavailable);
+      return null;
+    }
+  }
+
+  /** Commands from the store server's bridged devices. */
+  async handle(message: UtilityToMain): Promise<void> {
+    if (message.type === 'radio-command') {
+      if (this.radio) {
+        try {
+          await (message.command === 'start' ? this.radio.start() : this.radio.stop());
+        } catch (error) {
+          this.log('warn', `radio ${message.command} failed: ${(error as Error).message}`);
+        }
+      }
+      // Always answer with the state: the bridged scanner's start() waits for it.
+      this.options.send({ type: 'radio-state', state: this.currentRadioState(), detail: this.radioDetail });
+    } else if (message.type === 'hid-command') {
+      if (this.readers) {
+        try {
+          await (message.command === 'start' ? this.readers.start() : this.readers.stop());
+          this.readerList = this.readers.readers();
+          this.readersUnavailable = this.readers.unavailable?.() ?? null;
+        } catch (error) {
+          this.log('warn', `HID readers ${message.command} failed: ${(error as Error).message}`);
+        }
+      }
+      this.sendReaders();
+      this.emitStatus();
+    }
+  }
+
+  /** After the store server (re)started: tell it what the devices look like now. */
+  replay(): void {
+    this.options.send({ type: 'radio-state', state: this.currentRadioState(), detail: this.radioDetail });
+    this.sendReaders();
+  }
+
+  status(): DeviceStatus {
+    return {
+      radio: { state: this.radioState, detail: this.radioDetail, advertsSeen: this.advertsSeen },
+      readers: {
+        detail: this.readersUnavailable,
+        connected: this.readerList.map((r) => ({ id: r.id, product: r.product ?? null, mode: r.mode, taps: this.taps.get(r.id) ?? 0 })),
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const unsubscribe of [...this.radioSubscriptions.splice(0), ...this.readerSubscriptions.splice(0)]) unsubscribe();
+    await Promise.allSettled([this.radio?.stop(), this.readers?.stop()]);
+  }
+
+  private sendReaders(): void {
+    this.options.send({ type: 'hid-readers', readers: this.readerList, unavailable: this.readersUnavailable });
+  }
+
+  /** What the store server is told: with no driver at all the radio is simply unavailable. */
+  private currentRadioState(): RadioState {
+    return this.radioState === 'absent' ? 'unavailable' : this.radioState;
+  }
+
+  private setRadioState(state: RadioState, detail: string | null): void {
+    this.radioState = state;
+    this.radioDetail = detail;
+    this.options.send({ type: 'radio-state', state, detail });
+    this.emitStatus();
+  }
+
+  private emitStatus(): void {
+    this.options.onStatus?.(this.status());
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.options.log?.(level, message);
+  }
+}

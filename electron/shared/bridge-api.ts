@@ -1,0 +1,176 @@
+// Runs in: main and preload (bundled into each); the renderer may `import type` from it only.
+// The one declaration of what the desktop shell exposes to its pages. The preload script's object
+// `satisfies BridgeApi` and the main process answers the same channels, so the three sides cannot
+// drift apart. No imports: the renderer's type-check must be able to read this file on its own.
+
+/** What the utility process hosting the store server is doing, for the monitor's status bar. */
+export type StoreServerState = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped' | 'failed';
+
+export interface StoreServerStatus {
+  state: StoreServerState;
+  /** Loopback URL of the store server once it listens. */
+  url: string | null;
+  /** Unexpected exits since the shell started. */
+  restarts: number;
+  /** When the next restart is due (ms since epoch), while `restarting`. */
+  nextRestartAt: number | null;
+  lastExit: { code: number | null; at: number; reason: string } | null;
+}
+
+export type RadioStatusState = 'starting' | 'scanning' | 'unavailable' | 'powered-off' | 'stopped' | 'absent';
+
+export interface DeviceStatus {
+  radio: { state: RadioStatusState; detail: string | null; advertsSeen: number };
+  readers: {
+    /** Why no reader can be seen (driver missing), else null. */
+    detail: string | null;
+    connected: { id: string; product: string | null; mode: 'keyboard-wedge' | 'raw'; taps: number }[];
+  };
+}
+
+export interface KioskInfo {
+  /** True when this window runs locked full-screen (kiosk mode). */
+  locked: boolean;
+  /** Which display the window sits on, as the OS names it. */
+  displayLabel: string;
+}
+
+export interface ShellInfo {
+  appVersion: string;
+  platform: 'win32' | 'darwin' | 'linux' | 'other';
+  packaged: boolean;
+  updateChannel: string;
+}
+
+export type WizardStepId = 'register' | 'credentials' | 'devices' | 'catalogue' | 'labels';
+export type WizardStepStatus = 'pending' | 'done' | 'skipped' | 'failed';
+
+export interface WizardState {
+  steps: { id: WizardStepId; status: WizardStepStatus; optional: boolean; detail: string | null }[];
+  /** The step running now (registration, import or labels take a while). */
+  busy: WizardStepId | null;
+  /** Every required step done and the others done or skipped: the station can open. */
+  complete: boolean;
+}
+
+export interface WizardRegisterInput {
+  centralUrl: string;
+  adminToken: string;
+  address: string;
+}
+
+export interface WizardCredentialsInput {
+  pin: string;
+  pinConfirm: string;
+  passphrase: string;
+  passphraseConfirm: string;
+}
+
+export interface WizardReaderChoice {
+  vendorId: number;
+  productId: number;
+  mode: 'keyboard-wedge' | 'raw';
+}
+
+export interface WizardProgress {
+  step: WizardStepId;
+  done: number;
+  /** Null while the total is unknown. */
+  total: number | null;
+  message: string;
+}
+
+export type Unsubscribe = () => void;
+
+export interface BridgeApi {
+  readonly shell: { info(): Promise<ShellInfo> };
+  readonly server: {
+    status(): Promise<StoreServerStatus>;
+    onStatus(listener: (status: StoreServerStatus) => void): Unsubscribe;
+    /** Staff asked for a restart from the monitor after a `failed` state. */
+    restart(): Promise<void>;
+  };
+  readonly devices: {
+    status(): Promise<DeviceStatus>;
+    onStatus(listener: (status: DeviceStatus) => void): Unsubscribe;
+  };
+  readonly kiosk: { info(): Promise<KioskInfo> };
+  /** IT's first-run wizard (its own window only). */
+  readonly wizard: {
+    state(): Promise<WizardState>;
+    register(input: WizardRegisterInput): Promise<WizardState>;
+    setCredentials(input: WizardCredentialsInput): Promise<WizardState>;
+    /** Saves the readers to open; the device panel (devices.status) is the live test. */
+    configureDevices(readers: WizardReaderChoice[]): Promise<WizardState>;
+    /** Asks IT for the file in a system dialog, then imports it all or nothing. */
+    importCatalogue(): Promise<WizardState>;
+    /** Asks where to save the label sheet (PDF), writes it and opens it for printing. */
+    printLabels(): Promise<WizardState>;
+    skip(step: WizardStepId): Promise<WizardState>;
+    /** Closes the wizard and opens the station's windows. */
+    finish(): Promise<WizardState>;
+    onProgress(listener: (progress: WizardProgress) => void): Unsubscribe;
+  };
+}
+
+/** The name under which the preload script publishes the bridge on `window`. */
+export const BRIDGE_GLOBAL = 'omnistation';
+
+/** IPC channels. Invoke channels answer one request; event channels push to the page. */
+export const CHANNELS = {
+  shellInfo: 'omnistation:shell:info',
+  serverStatus: 'omnistation:server:status',
+  serverRestart: 'omnistation:server:restart',
+  serverStatusEvent: 'omnistation:server:status-event',
+  devicesStatus: 'omnistation:devices:status',
+  devicesStatusEvent: 'omnistation:devices:status-event',
+  kioskInfo: 'omnistation:kiosk:info',
+  wizardState: 'omnistation:wizard:state',
+  wizardRegister: 'omnistation:wizard:register',
+  wizardCredentials: 'omnistation:wizard:credentials',
+  wizardDevices: 'omnistation:wizard:devices',
+  wizardCatalogue: 'omnistation:wizard:catalogue',
+  wizardLabels: 'omnistation:wizard:labels',
+  wizardSkip: 'omnistation:wizard:skip',
+  wizardFinish: 'omnistation:wizard:finish',
+  wizardProgressEvent: 'omnistation:wizard:progress-event',
+} as const;
+
+export type InvokeChannel = keyof InvokeResults;
+
+export type EventChannel = typeof CHANNELS.serverStatusEvent | typeof CHANNELS.devicesStatusEvent | typeof CHANNELS.wizardProgressEvent;
+
+/** What each invoke channel answers; the main process's handler table is checked against it. */
+export interface InvokeResults {
+  [CHANNELS.shellInfo]: ShellInfo;
+  [CHANNELS.serverStatus]: StoreServerStatus;
+  [CHANNELS.serverRestart]: void;
+  [CHANNELS.devicesStatus]: DeviceStatus;
+  [CHANNELS.kioskInfo]: KioskInfo;
+  [CHANNELS.wizardState]: WizardState;
+  [CHANNELS.wizardRegister]: WizardState;
+  [CHANNELS.wizardCredentials]: WizardState;
+  [CHANNELS.wizardDevices]: WizardState;
+  [CHANNELS.wizardCatalogue]: WizardState;
+  [CHANNELS.wizardLabels]: WizardState;
+  [CHANNELS.wizardSkip]: WizardState;
+  [CHANNELS.wizardFinish]: WizardState;
+}
+
+/** The one argument each invoke channel takes from the page (untrusted: the main process
+ * validates it before use). */
+export interface InvokeArguments {
+  [CHANNELS.shellInfo]: void;
+  [CHANNELS.serverStatus]: void;
+  [CHANNELS.serverRestart]: void;
+  [CHANNELS.devicesStatus]: void;
+  [CHANNELS.kioskInfo]: void;
+  [CHANNELS.wizardState]: void;
+  [CHANNELS.wizardRegister]: WizardRegisterInput;
+  [CHANNELS.wizardCredentials]: WizardCredentialsInput;
+  [CHANNELS.wizardDevices]: WizardReaderChoice[];
+  [CHANNELS.wizardCatalogue]: void;
+  [CHANNELS.wizardLabels]: void;
+  [CHANNELS.wizardSkip]: WizardStepId;
+  [CHANNELS.wizardFinish]: void;
+}
