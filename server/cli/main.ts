@@ -13,6 +13,8 @@ const commands: Record<string, () => Promise<Command>> = {
   'ble-decode': () => import('./commands/ble-decode.js'),
   demo: () => import('./commands/demo.js'),
   bench: () => import('./commands/bench.js'),
+  'approval-score': () => import('./commands/approval-score.js'),
+  'approval-eval': () => import('./commands/approval-eval.js'),
   'hid-decode': () => import('./commands/hid-decode.js'),
 };
 
