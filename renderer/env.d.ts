@@ -6,3 +6,12 @@ declare module '*.vue' {
   const component: DefineComponent<object, object, unknown>;
   export default component;
 }
+
+// The desktop shell's preload bridge, present only inside the Electron station (type only: the
+// renderer never imports Electron code).
+import type { BridgeApi } from '../electron/shared/bridge-api.js';
+declare global {
+  interface Window {
+    omnistation?: BridgeApi;
+  }
+}

@@ -74,7 +74,6 @@ export function importFileSecrets(dataDir: string, store: BridgedSecretStore): s
 
 /** `startStoreServer` options plus the secret store the server is about to accept; passing it
  * through this wider type keeps the call compiling before and after that option exists. */
-type StartOptionsWithSecrets = StartOptions & { secrets?: SecretStore };
 
 export interface StoreHost {
   /** Closes the server (if any) and exits; the SIGTERM handler calls it too. */
@@ -96,7 +95,7 @@ export function runStoreHost(port: ParentPortLike, api: StoreServerApi, exit: (c
         station.close();
         firstRunPin = pin;
       }
-      const options: StartOptionsWithSecrets = {
+      const options: StartOptions = {
         dataDir: request.dataDir,
         port: request.port,
         host: request.host,

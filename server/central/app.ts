@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifySwagger from '@fastify/swagger';
 import { Type } from 'typebox';
-import { AppError, ErrorBody, installErrorHandling } from '../http/errors.js';
+import { AppError, ErrorBody, frameworkErrors, installErrorHandling } from '../http/errors.js';
 import { systemClock, type Clock } from '../store/clock.js';
 import type { Acquirer } from './acquirer/types.js';
 import { createCentralContext, type CentralContext } from './context.js';
@@ -16,6 +16,7 @@ import { paymentRoutes } from './modules/payments/routes.js';
 import { reportRoutes } from './modules/reports/routes.js';
 import { storeRoutes } from './modules/stores/routes.js';
 import { syncRoutes } from './modules/sync/routes.js';
+import { profileRoutes } from './modules/profiles/routes.js';
 
 export interface CentralAppOptions {
   db: CentralDb;
@@ -28,9 +29,26 @@ export interface CentralAppOptions {
   acquirerTimeoutMs?: number;
   /** How often this instance purges expired idempotency keys and nonces; 0 turns it off. */
   purgeEveryMs?: number;
+  /** Central's profile key (secrets.ts); without it approval profiles answer 503. */
+  profileKey?: Buffer;
 }
 
 export type CentralApp = FastifyInstance & { central: CentralContext };
+
+/** Far beyond any event a station writes; a JSON nesting bomb stops here with a 400. */
+export const MAX_BODY_DEPTH = 64;
+
+/** Iterative, so the check itself cannot overflow the stack it protects. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (!item || typeof item !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(item)) if (child && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 export async function buildCentralApp(options: CentralAppOptions): Promise<CentralApp> {
   const app = Fastify({
@@ -40,6 +58,8 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Centr
     // Refuse unknown fields instead of silently dropping them (as the store server does), and
     // take types as sent: "100" is not an amount.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
+    // A bad URL or an over-long path parameter is refused by the router: in the shared shape too.
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ctx = createCentralContext({
@@ -49,6 +69,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Centr
     acquirer: options.acquirer,
     acquirerTimeoutMs: options.acquirerTimeoutMs ?? 10_000,
     log: app.log,
+    profileKey: options.profileKey ?? null,
   });
   app.decorate('central', ctx);
   app.decorateRequest('storeId', undefined);
@@ -64,6 +85,10 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Centr
   });
   // Card data never enters central, whichever field it hides in (after auth and validation).
   app.addHook('preHandler', async (request) => {
+    // Free-form event payloads could nest deeper than the recursive scan (and JSON.stringify) can go.
+    if (nestedDeeperThan(request.body, MAX_BODY_DEPTH)) {
+      throw new AppError(400, 'body_too_deep', `Request bodies nest at most ${MAX_BODY_DEPTH} levels deep.`);
+    }
     const where = findCardData(request.body);
     if (where !== null) {
       request.log.warn({ refusal: 'card_data_refused', field: where, storeId: request.storeId }, 'request refused');
@@ -99,6 +124,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Centr
   await app.register(paymentRoutes, { ctx });
   await app.register(syncRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
+  await app.register(profileRoutes, { ctx });
 
   const purgeEveryMs = options.purgeEveryMs ?? 60_000;
   let timer: NodeJS.Timeout | undefined;

@@ -9,6 +9,7 @@ import { StoreService } from './modules/stores/service.js';
 import { PaymentService } from './modules/payments/service.js';
 import { SyncService } from './modules/sync/service.js';
 import { ReportService } from './modules/reports/service.js';
+import { ProfileService } from './modules/profiles/service.js';
 
 export interface CentralContext {
   db: CentralKysely;
@@ -18,6 +19,7 @@ export interface CentralContext {
   payments: PaymentService;
   sync: SyncService;
   reports: ReportService;
+  profiles: ProfileService;
   idempotency: Idempotency;
   /** Deletes expired idempotency keys and nonces; every instance runs it now and then. */
   purgeExpired(now?: number): Promise<{ idempotencyKeys: number; nonces: number }>;
@@ -30,6 +32,8 @@ export function createCentralContext(options: {
   acquirer: Acquirer;
   acquirerTimeoutMs: number;
   log: FastifyBaseLogger;
+  /** Seals approval profiles; without it the profile routes answer 503. */
+  profileKey?: Buffer | null;
 }): CentralContext {
   const { db, clock } = options;
   const idempotency = new Idempotency(db, clock);
@@ -41,6 +45,7 @@ export function createCentralContext(options: {
     payments: new PaymentService(options),
     sync: new SyncService(db, clock),
     reports: new ReportService(db),
+    profiles: new ProfileService(db, clock, options.profileKey ?? null),
     idempotency,
     async purgeExpired(now = clock.now()) {
       const idempotencyKeys = await idempotency.purgeExpired(now);

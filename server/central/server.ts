@@ -6,6 +6,7 @@ import { buildCentralApp, type CentralApp } from './app.js';
 import { openCentralDb, type CentralDb } from './db/index.js';
 import { TestAcquirer } from './acquirer/test-acquirer.js';
 import type { Acquirer } from './acquirer/types.js';
+import { loadCentralSecrets } from './secrets.js';
 
 export interface CentralStartOptions {
   dataDir: string;
@@ -39,6 +40,7 @@ export function centralLogger(level = 'info', stream?: NodeJS.WritableStream): F
 
 export async function startCentralServer(options: CentralStartOptions): Promise<RunningCentral> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const { profileKey } = loadCentralSecrets(options.dataDir);
   const db = await openCentralDb({ url: options.dbUrl, dataDir: options.dataDir });
   let app: CentralApp | undefined;
   try {
@@ -48,6 +50,7 @@ export async function startCentralServer(options: CentralStartOptions): Promise<
       logger: options.logger ?? centralLogger(),
       adminToken: options.adminToken,
       acquirerTimeoutMs: options.acquirerTimeoutMs,
+      profileKey,
     });
     const generatedAdminToken = options.adminToken === undefined ? await app.central.stores.ensureAdminToken() : undefined;
     await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });

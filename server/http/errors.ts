@@ -1,6 +1,6 @@
 // Runs in: node. One error shape for every refusal of both servers (CONTRACT.md "HTTP"); 5xx
 // details stay in the log.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 
 export class AppError extends Error {
@@ -45,6 +45,9 @@ export function installErrorHandling(app: FastifyInstance, options: ErrorHandlin
       return reply.code(400).send(body('invalid_request', error.message));
     }
     if (status >= 400 && status < 500) {
+      // @fastify/rate-limit throws what its errorResponseBuilder made: a plain object already in shape.
+      const built = (error as { error?: { code?: unknown; message?: unknown } }).error;
+      if (typeof built?.code === 'string' && typeof built.message === 'string') return reply.code(status).send(body(built.code, built.message));
       const code = FRAMEWORK_CODES[error.code] ?? (status === 429 ? 'rate_limited' : 'invalid_request');
       return reply.code(status).send(body(code, error.message));
     }
@@ -52,9 +55,45 @@ export function installErrorHandling(app: FastifyInstance, options: ErrorHandlin
     return reply.code(500).send(body('internal', options.internalMessage));
   });
 
+  // Ajv's type coercion turns "Infinity" or "1e999" in a query string into Infinity and then
+  // skips minimum/maximum for it (they only test finite numbers): refuse it here, after
+  // validation, before a handler hands it to SQLite as a LIMIT.
+  app.addHook('preHandler', async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    if (!query || typeof query !== 'object') return;
+    for (const [name, value] of Object.entries(query)) {
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        throw new AppError(400, 'invalid_request', `querystring/${name} must be a finite number`);
+      }
+    }
+  });
+
+  // Plugins that answer a refusal themselves (@fastify/sse's 406 to a client that refuses
+  // text/event-stream) use Fastify's default {statusCode, error, message}: put it in shape.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.statusCode < 400 || typeof payload !== 'string' || !payload.startsWith('{"statusCode"')) return payload;
+    try {
+      const parsed = JSON.parse(payload) as { statusCode?: unknown; error?: unknown; message?: unknown };
+      if (typeof parsed.error !== 'string') return payload;
+      return JSON.stringify(body(reply.statusCode === 406 ? 'not_acceptable' : 'invalid_request', String(parsed.message ?? parsed.error)));
+    } catch {
+      return payload;
+    }
+  });
+
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send(body('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`));
   });
+}
+
+/**
+ * Fastify's router answers a malformed URL (`/v1/payments/%zz`) or an over-long path parameter
+ * itself, before any error handler, in a shape of its own: pass this as the `frameworkErrors`
+ * option of Fastify() so those refusals keep the shared shape too.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  reply.code(status).send(body(status === 414 ? 'uri_too_long' : 'invalid_request', error.message));
 }
 
 export function body(code: string, message: string) {

@@ -9,8 +9,8 @@ import fastifySwagger from '@fastify/swagger';
 import { Type } from 'typebox';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
-import { createContext, type PaymentOptions, type PresenceOptions, type StationContext } from './context.js';
-import { body, ErrorBody, installErrorHandling } from './errors.js';
+import { createContext, type ApprovalOptions, type PaymentOptions, type PresenceOptions, type StationContext } from './context.js';
+import { body, ErrorBody, frameworkErrors, installErrorHandling } from './errors.js';
 import type { Station } from './station.js';
 import type { SyncTransport } from './sync/worker.js';
 import type { CentralRequester } from './modules/payments/service.js';
@@ -25,6 +25,7 @@ import { staffRoutes } from './modules/staff/routes.js';
 import { labelRoutes } from './modules/labels/routes.js';
 import { catalogueRoutes } from './modules/catalogue/routes.js';
 import { presenceRoutes } from './modules/presence/routes.js';
+import { approvalRoutes } from './modules/approval/routes.js';
 import { shopperStreamRoutes } from './modules/sessions/stream.js';
 import type { BleScanner } from './devices/radio/types.js';
 import type { HidReaderHub } from './devices/hid/types.js';
@@ -42,6 +43,8 @@ export interface AppOptions {
   central?: CentralRequester;
   payments?: PaymentOptions;
   presence?: PresenceOptions;
+  /** The identity approval gate, its judge and profile directory (issue 5). */
+  approval?: ApprovalOptions;
   /** The station's devices; whoever made them starts and stops them (startStoreServer does). */
   devices?: StationDevices;
 }
@@ -77,6 +80,8 @@ export async function buildApp(options: AppOptions): Promise<StoreApp> {
     // Refuse unknown fields instead of silently dropping them: with anyOf schemas, ajv's
     // removeAdditional would strip fields while trying the wrong branch.
     ajv: { customOptions: { removeAdditional: false } },
+    // The router's own refusals (a malformed %-escape, an over-long parameter) in the shared shape.
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ctx = createContext({
@@ -88,12 +93,14 @@ export async function buildApp(options: AppOptions): Promise<StoreApp> {
     central: options.central,
     payments: options.payments,
     presence: options.presence,
+    approval: options.approval,
   });
   // Stop after the work in flight; whatever is not acknowledged stays in the outbox, and offline
   // payments stay to be forwarded.
   app.addHook('onClose', async () => {
     ctx.kiosks.close();
     ctx.presence.close();
+    await ctx.judge.close?.();
     await Promise.all([ctx.sync?.stop(), ctx.forwarder?.stop()]);
   });
   if (options.devices?.readers) ctx.presence.attachReaders(options.devices.readers, (tap) => ctx.kiosks.tap(tap));
@@ -159,6 +166,7 @@ export async function buildApp(options: AppOptions): Promise<StoreApp> {
   await app.register(paymentRoutes, { ctx });
   await app.register(staffRoutes, { ctx, pinPerMinute: limits.pinAttemptsPerMinute ?? 5 });
   await app.register(presenceRoutes, { ctx });
+  await app.register(approvalRoutes, { ctx });
   await app.register(shopperStreamRoutes, { ctx });
   const pages = await registerPages(app, options.rendererDir);
   await app.register(labelRoutes, { ctx, pages });

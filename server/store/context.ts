@@ -18,6 +18,11 @@ import { PresenceRepository } from './modules/presence/repository.js';
 import { PresenceService } from './modules/presence/service.js';
 import { KioskService } from './modules/presence/kiosks.js';
 import { readSetting } from './station.js';
+import { ApprovalRepository } from './modules/approval/repository.js';
+import { ApprovalService } from './modules/approval/service.js';
+import { ApprovalGate, readApprovalPolicy, type ApprovalPolicy } from './modules/approval/gate.js';
+import { CentralProfileDirectory, type ProfileDirectory } from './modules/approval/directory.js';
+import { engineJudge, type AnswerJudge } from './modules/approval/judge.js';
 
 export interface StationContext {
   db: Db;
@@ -38,12 +43,30 @@ export interface StationContext {
   forwarder: RetryLoop | null;
   presence: PresenceService;
   kiosks: KioskService;
+  approval: ApprovalService;
+  approvalGate: ApprovalGate;
+  approvalRepo: ApprovalRepository;
+  /** The engine (or a test's fake) that scores answers; warm it at start-up. */
+  judge: AnswerJudge;
 }
 
 export interface PresenceOptions {
   /** The device-match gate (DESIGN.md "Presence"). Default: the station's `presence_gate`
    * setting, on unless set to "off". */
   gate?: boolean;
+}
+
+export interface ApprovalOptions {
+  /** The approval gate (issue 5, item 6). Default: the station's `approval_gate` setting ("on"
+   * or "off"), else whatever the presence gate is. */
+  gate?: boolean;
+  unenrolledMaxAmount?: ApprovalPolicy['unenrolledMaxAmount'];
+  /** Scores answers; default: the approval engine, loaded lazily. */
+  judge?: AnswerJudge;
+  /** Where profiles live; default: central through the signed client. */
+  directory?: ProfileDirectory;
+  /** Shuffles and decoys (tests make them deterministic). */
+  random?: () => number;
 }
 
 export interface PaymentOptions {
@@ -58,9 +81,10 @@ export interface ContextOptions extends Pick<StationContext, 'db' | 'config' | '
   central?: CentralRequester;
   payments?: PaymentOptions;
   presence?: PresenceOptions;
+  approval?: ApprovalOptions;
 }
 
-export function createContext({ db, config, labelKey, clock, syncTransport, central, payments: paymentOptions = {}, presence: presenceOptions = {} }: ContextOptions): StationContext {
+export function createContext({ db, config, labelKey, clock, syncTransport, central, payments: paymentOptions = {}, presence: presenceOptions = {}, approval: approvalOptions = {} }: ContextOptions): StationContext {
   const hub = new EventHub(db);
   const carts = new CartRepository(db);
   const catalogue = new CatalogueRepository(db);
@@ -90,6 +114,20 @@ export function createContext({ db, config, labelKey, clock, syncTransport, cent
     onProof: (proof) => presence.prove(proof),
     onTap: (tap, result, kioskId) => presence.noteTap(tap, result, kioskId),
   });
+  // Approval (issue 5) composes with presence: presence first, then the identity decision.
+  const approvalRepo = new ApprovalRepository(db);
+  const directory = approvalOptions.directory ?? new CentralProfileDirectory(central ?? null, clock);
+  const judge = approvalOptions.judge ?? engineJudge();
+  const approval = new ApprovalService({ repo: approvalRepo, orders, directory, judge, hub, clock, random: approvalOptions.random });
+  const approvalGate = new ApprovalGate({
+    presence,
+    approval,
+    repo: approvalRepo,
+    orders,
+    directory,
+    clock,
+    policy: readApprovalPolicy(db, config.currency, presence.gateEnabled, { enabled: approvalOptions.gate, unenrolledMaxAmount: approvalOptions.unenrolledMaxAmount }),
+  });
   const payments = new PaymentService({
     db,
     payments: paymentRows,
@@ -101,10 +139,12 @@ export function createContext({ db, config, labelKey, clock, syncTransport, cent
     settings: readPaymentSettings(db, paymentOptions.settings),
     currency: config.currency,
     onOfflineAccepted: () => forwarder?.nudge(),
-    gate: presence,
+    gate: approvalGate,
   });
   // A proof (or an override) lifts the hold: the order is charged then, not at the next checkout.
   presence.onRelease = (orderId) => void payments.afterCheckout(orderId).catch(() => undefined);
+  // A decided dialogue charges the order (passed) or shows it denied (failed) at once.
+  approval.onDecided = (orderId) => payments.afterCheckout(orderId);
   // Offline payments wait for central far longer than outbox events do; a slower idle poll is enough.
   if (central) forwarder = new RetryLoop(() => payments.forwardDue(), { idlePollMs: 30_000, ...paymentOptions.forwarder, clock });
   // A payment that went through proves central is back: the outbox and the offline payments
@@ -130,5 +170,9 @@ export function createContext({ db, config, labelKey, clock, syncTransport, cent
     forwarder,
     presence,
     kiosks,
+    approval,
+    approvalGate,
+    approvalRepo,
+    judge,
   };
 }

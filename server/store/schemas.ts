@@ -70,12 +70,29 @@ export const PaymentState = Type.Union(
 );
 export type PaymentState = Static<typeof PaymentState>;
 
-export const OrderHold = Type.Union([Type.Literal('presence_mismatch')], {
-  description:
-    'presence_mismatch: no presence proof from this store for the ordering device within the last ' +
-    '10 minutes (DESIGN.md "Presence"); the payment waits until the shopper proves presence ' +
-    '(kiosk pairing, loyalty tap, BLE) or staff override it',
-});
+export const OrderHold = Type.Union(
+  [
+    Type.Literal('presence_mismatch'),
+    Type.Literal('approval_pending'),
+    Type.Literal('step_up'),
+    Type.Literal('approval_denied'),
+    Type.Literal('approval_locked'),
+  ],
+  {
+    description:
+      'presence_mismatch: no presence proof from this store for the ordering device within the last ' +
+      '10 minutes (DESIGN.md "Presence"); the payment waits until the shopper proves presence ' +
+      '(kiosk pairing, loyalty tap, BLE) or staff override it. ' +
+      'approval_pending: the shopper is enrolled and must answer the identity dialogue on the phone ' +
+      '(DESIGN.md "Approval dialogue"). ' +
+      'step_up: the risk decision wants staff to check an ID at the counter (e.g. an unenrolled ' +
+      'shopper above the amount allowed on presence alone); staff override it once checked. ' +
+      'approval_denied: the identity dialogue of this order failed. ' +
+      'approval_locked: 2 failed dialogues within 24 h (in any store of the chain) lock approval ' +
+      'for this shopper. Staff see the reasons at GET /api/staff/orders/:id/approval and may ' +
+      'override any of these after checking ID',
+  },
+);
 export type OrderHold = Static<typeof OrderHold>;
 
 const OrderFields = {

@@ -5,6 +5,8 @@ import { buildApp, type AppOptions, type StoreApp } from './app.js';
 import { openStation, writeSetting, type Station } from './station.js';
 import { CentralClient } from './sync/central-client.js';
 import { systemClock } from './clock.js';
+import type { SecretStore } from './secrets.js';
+import { LazyEngineJudge } from './modules/approval/judge.js';
 
 export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
 const EVENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
@@ -26,8 +28,11 @@ export interface StartOptions {
   /** Overrides the registered central URL (central moved); the store key stays. */
   centralUrl?: string;
   presence?: AppOptions['presence'];
+  approval?: AppOptions['approval'];
   /** Started after the server listens, stopped when it closes. */
   devices?: AppOptions['devices'];
+  /** The station's keys; default the data folder's file (the desktop shell passes safeStorage). */
+  secrets?: SecretStore;
 }
 
 /** Log configuration without PII: secrets and device ids never reach the log. */
@@ -43,7 +48,7 @@ export function productionLogger(level = 'info', stream?: NodeJS.WritableStream)
 }
 
 export async function startStoreServer(options: StartOptions): Promise<RunningServer> {
-  const station = openStation(options.dataDir);
+  const station = openStation(options.dataDir, { secrets: options.secrets });
   if (options.centralUrl && options.centralUrl !== station.config.centralUrl) {
     writeSetting(station.db, 'central_url', options.centralUrl);
     station.config.centralUrl = options.centralUrl;
@@ -67,6 +72,7 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
     syncTransport: central,
     central,
     presence: options.presence,
+    approval: options.approval,
     devices: options.devices,
   });
   if (station.config.centralUrl && !storeKey) {
@@ -86,6 +92,7 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
   const { radio, readers } = options.devices ?? {};
   // A missing adapter or reader never stops the station: they report it and retry themselves.
   await Promise.all([radio?.start(), readers?.start()]);
+  warmApprovalEngine(app);
   app.station.sync?.start();
   app.station.forwarder?.start();
   const address = app.server.address();
@@ -103,4 +110,22 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
       station.close();
     },
   };
+}
+
+/**
+ * Loads the approval model in the background right after start-up, so the first shopper's answer
+ * does not wait for it; the log tells how it went (a missing engine leaves the exact judge).
+ */
+function warmApprovalEngine(app: StoreApp): void {
+  const judge = app.station.judge;
+  // A station without the approval gate never scores an answer: no model in its memory.
+  if (!(judge instanceof LazyEngineJudge) || !app.station.approvalGate.policy.enabled) return;
+  const started = Date.now();
+  judge.onProgress = (message) => app.log.info(`approval engine: ${message}`);
+  judge.onError = (error) => app.log.error({ err: error }, 'approval engine: failed to load');
+  app.log.info('approval engine: loading');
+  void judge.warm().then((ready) => {
+    if (ready) app.log.info(`approval engine: ready in ${Date.now() - started} ms`);
+    else app.log.warn('approval engine: not available; answers are judged by exact match until it is');
+  });
 }

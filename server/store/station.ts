@@ -36,6 +36,8 @@ export interface InitOptions {
   currency?: string;
   publicUrl?: string;
   pin?: string;
+  /** Where the keys go; default the data folder's 0600 file (the desktop shell seals them). */
+  secrets?: SecretStore;
 }
 
 export class StationError extends Error {}
@@ -58,7 +60,7 @@ export function initStation(options: InitOptions): { station: Station; pin: stri
     throw new StationError(`${dataDir} is not empty: refusing to initialise over existing data`);
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const secrets = new FileSecretStore(join(dataDir, SECRETS_FILE));
+  const secrets = options.secrets ?? new FileSecretStore(join(dataDir, SECRETS_FILE));
   secrets.set('labelKey', newKey());
   const db = openDatabase(join(dataDir, DATABASE_FILE));
   const settings: Record<string, string> = {
@@ -73,16 +75,16 @@ export function initStation(options: InitOptions): { station: Station; pin: stri
     for (const [key, value] of Object.entries(settings)) insert.run(key, value);
   })();
   db.close();
-  return { station: openStation(dataDir), pin };
+  return { station: openStation(dataDir, { secrets }), pin };
 }
 
-export function openStation(dataDirInput: string): Station {
+export function openStation(dataDirInput: string, options: { secrets?: SecretStore } = {}): Station {
   const dataDir = resolve(dataDirInput);
   if (!isStation(dataDir)) {
     throw new StationError(`${dataDir} is not a station data folder (run omnistation init)`);
   }
   const db = openDatabase(join(dataDir, DATABASE_FILE));
-  const secrets = new FileSecretStore(join(dataDir, SECRETS_FILE));
+  const secrets = options.secrets ?? new FileSecretStore(join(dataDir, SECRETS_FILE));
   return {
     dataDir,
     db,

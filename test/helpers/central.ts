@@ -2,6 +2,7 @@
 // SQLite file and a real port, which can be taken down and brought back on the same port (a
 // station only ever sees "connection refused" and then central again), and a store on it.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCentralApp, type CentralApp } from '../../server/central/app.js';
@@ -15,6 +16,8 @@ export const CENTRAL_ADMIN_TOKEN = 'station-tests-admin-token-0123456789';
 
 export interface LiveCentral {
   url: string;
+  /** Central's data folder (its SQLite files), for tests that read the bytes at rest. */
+  dir: string;
   acquirer: TestAcquirer;
   db: CentralDb;
   readonly app: CentralApp;
@@ -32,6 +35,8 @@ export async function startLiveCentral(options: { acquirerTimeoutMs?: number; ac
   const dir = mkdtempSync(join(tmpdir(), 'omni-live-central-'));
   const db = await openCentralDb({ dataDir: dir });
   const acquirer = new TestAcquirer({ latencyMs: options.acquirerLatencyMs ?? 0 });
+  // One key for the life of this central, as its data folder would keep it across restarts.
+  const profileKey = randomBytes(32);
   let app: CentralApp | null = null;
   let port = 0;
   const start = async () => {
@@ -42,6 +47,7 @@ export async function startLiveCentral(options: { acquirerTimeoutMs?: number; ac
       adminToken: CENTRAL_ADMIN_TOKEN,
       acquirerTimeoutMs: options.acquirerTimeoutMs ?? 2_000,
       purgeEveryMs: 0,
+      profileKey,
     });
     await next.listen({ port, host: '127.0.0.1' });
     const address = next.server.address();
@@ -58,6 +64,7 @@ export async function startLiveCentral(options: { acquirerTimeoutMs?: number; ac
   await start();
   return {
     url: `http://127.0.0.1:${port}`,
+    dir,
     acquirer,
     db,
     get app() {

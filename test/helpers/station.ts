@@ -53,7 +53,7 @@ export async function createTestStation(
     products?: TestProduct[];
     rendererDir?: string;
     rateLimits?: { sessionsPerMinute?: number; pinAttemptsPerMinute?: number };
-  } & Pick<AppOptions, 'central' | 'payments' | 'syncTransport' | 'presence' | 'devices'> = {},
+  } & Pick<AppOptions, 'central' | 'payments' | 'syncTransport' | 'presence' | 'approval' | 'devices'> = {},
 ): Promise<TestStation> {
   const dir = mkdtempSync(join(tmpdir(), 'omni-test-'));
   const { station } = initStation({
@@ -75,6 +75,8 @@ export async function createTestStation(
     syncTransport: options.syncTransport,
     // Tests of other modules pay without proving presence; test/server/store/presence turns it on.
     presence: options.presence ?? { gate: false },
+    // Likewise the identity approval gate; test/server/store/modules/approval turns it on.
+    approval: options.approval ?? { gate: false },
     devices: options.devices,
   });
   return {

@@ -119,8 +119,54 @@ const initial: Migration = {
   },
 };
 
+// Approval profiles (issue 5): sealed per shopper reference, and the failed dialogues that lock
+// approval chain-wide. Only references, store and order ids and times are readable here.
+const approvalProfiles: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('shopper_profiles')
+      .addColumn('ref', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('sealed', 'text', (c) => c.notNull())
+      .addColumn('enrol_store_id', 'varchar(32)', (c) => c.notNull().references('stores.store_id'))
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('approval_failures')
+      .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+      .addColumn('ref', 'varchar(64)', (c) => c.notNull())
+      .addColumn('store_id', 'varchar(32)', (c) => c.notNull().references('stores.store_id'))
+      .addColumn('order_id', 'varchar(64)', (c) => c.notNull())
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      // A station that retries the report of one failed dialogue records it once.
+      .addUniqueConstraint('approval_failures_store_order', ['store_id', 'order_id'])
+      .execute();
+    await db.schema.createIndex('approval_failures_ref_at').on('approval_failures').columns(['ref', 'at']).execute();
+
+    // What an enrolled shopper bought, chain-wide, for the dialogue's history questions: the
+    // items are sealed like profiles; only the reference, ids and time are readable.
+    await db.schema
+      .createTable('shopper_purchases')
+      .addColumn('ref', 'varchar(64)', (c) => c.notNull())
+      .addColumn('store_id', 'varchar(32)', (c) => c.notNull().references('stores.store_id'))
+      .addColumn('order_id', 'varchar(64)', (c) => c.notNull())
+      .addColumn('sealed', 'text', (c) => c.notNull())
+      .addColumn('at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('shopper_purchases_pk', ['store_id', 'order_id'])
+      .execute();
+    await db.schema.createIndex('shopper_purchases_ref_at').on('shopper_purchases').columns(['ref', 'at']).execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable('shopper_purchases').execute();
+    await db.schema.dropTable('approval_failures').execute();
+    await db.schema.dropTable('shopper_profiles').execute();
+  },
+};
+
 export const centralMigrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_approval_profiles': approvalProfiles,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -100,6 +100,33 @@ export interface SyncStateTable {
   ack_seq: number;
 }
 
+/** An approval profile: everything but the reference sealed (modules/profiles/seal.ts). */
+export interface ShopperProfilesTable {
+  /** HMAC of the normalised contact under central's reference key. */
+  ref: string;
+  sealed: string;
+  enrol_store_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApprovalFailuresTable {
+  id: string;
+  ref: string;
+  store_id: string;
+  order_id: string;
+  at: number;
+}
+
+export interface ShopperPurchasesTable {
+  ref: string;
+  store_id: string;
+  order_id: string;
+  /** The order's items ({ sku, name, nameEn? }[]), sealed under the shopper reference. */
+  sealed: string;
+  at: number;
+}
+
 export interface CentralDatabase {
   settings: SettingsTable;
   stores: StoresTable;
@@ -109,6 +136,9 @@ export interface CentralDatabase {
   refunds: RefundsTable;
   sync_events: SyncEventsTable;
   sync_state: SyncStateTable;
+  shopper_profiles: ShopperProfilesTable;
+  approval_failures: ApprovalFailuresTable;
+  shopper_purchases: ShopperPurchasesTable;
 }
 
 export type PaymentRow = Selectable<PaymentsTable>;

@@ -1,6 +1,6 @@
-// Runs in: node. `omnistation serve --data DIR --port N [--central URL] [--presence-gate on|off]`:
-// the headless store server. The gate defaults to the station's setting (on). `--radio noble` and
-// `--reader VID:PID[:mode[:format]]` (repeatable) attach a real BLE adapter and HID RFID readers.
+// Runs in: node. `omnistation serve --data DIR --port N [--central URL] [--presence-gate on|off]
+// [--approval-gate on|off]`: the headless store server. The gates default to the station's
+// settings (presence on; approval follows presence).
 import { CliError, parsePort, parseCommandArgs, requireOption } from '../args.js';
 import { generateStoreId, initStation, isStation } from '../../store/station.js';
 import { productionLogger, startStoreServer } from '../../store/server.js';
@@ -17,6 +17,7 @@ export async function run(argv: string[]): Promise<number> {
     central: { type: 'string' },
     'log-level': { type: 'string' },
     'presence-gate': { type: 'string' },
+    'approval-gate': { type: 'string' },
     radio: { type: 'string' },
     reader: { type: 'string', multiple: true },
   });
@@ -28,6 +29,10 @@ export async function run(argv: string[]): Promise<number> {
   const gate = values['presence-gate'];
   if (gate !== undefined && gate !== 'on' && gate !== 'off') {
     throw new CliError(`--presence-gate is on or off, not "${gate}"`);
+  }
+  const approvalGate = values['approval-gate'];
+  if (approvalGate !== undefined && approvalGate !== 'on' && approvalGate !== 'off') {
+    throw new CliError(`--approval-gate is on or off, not "${approvalGate}"`);
   }
   const devices = await realDevices(values.radio, values.reader ?? []);
   if (!isStation(dataDir)) {
@@ -42,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
     logger: productionLogger(values['log-level'] ?? 'info'),
     centralUrl: values.central,
     ...(gate ? { presence: { gate: gate === 'on' } } : {}),
+    ...(approvalGate ? { approval: { gate: approvalGate === 'on' } } : {}),
     devices,
   });
   process.stdout.write(`store ${server.station.config.storeId} listening on ${server.url}\n`);

@@ -240,4 +240,49 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 8,
+    name: 'approval: dialogues, their audited turns and risk decisions',
+    sql: `
+      -- One identity dialogue per order (DESIGN.md "Approval dialogue"). state is the pure state
+      -- machine's JSON: question ids, counts and, for purchase-history questions, the options.
+      -- Answers are never stored, here or anywhere on the station.
+      CREATE TABLE approval_dialogues (
+        order_id        TEXT PRIMARY KEY REFERENCES orders(id),
+        status          TEXT NOT NULL CHECK (status IN ('open', 'passed', 'failed')),
+        state           TEXT NOT NULL,
+        -- A failed dialogue is reported to central (chain-wide lockout); 0 until central took it.
+        failure_sent    INTEGER NOT NULL DEFAULT 0 CHECK (failure_sent IN (0, 1)),
+        started_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL
+      ) STRICT;
+
+      -- Every turn, audited for staff: question id, score and verdict; never the answer.
+      CREATE TABLE approval_turns (
+        id            INTEGER PRIMARY KEY,
+        order_id      TEXT NOT NULL REFERENCES orders(id),
+        turn          INTEGER NOT NULL,
+        question_id   TEXT NOT NULL,
+        question_kind TEXT NOT NULL CHECK (question_kind IN ('enrolled', 'history')),
+        action        TEXT NOT NULL CHECK (action IN ('answer', 'reask')),
+        score         REAL,
+        verdict       TEXT CHECK (verdict IN ('pass', 'fail')),
+        judge         TEXT,
+        -- The engine's short explanations (JSON array), answer-free by its contract.
+        reasons       TEXT NOT NULL DEFAULT '[]',
+        at            INTEGER NOT NULL,
+        UNIQUE (order_id, turn)
+      ) STRICT;
+
+      -- The latest risk decision of an order and its reasons (JSON), as staff see it on the
+      -- monitor, kept so the reasons stay readable when central is away.
+      CREATE TABLE approval_decisions (
+        order_id TEXT PRIMARY KEY REFERENCES orders(id),
+        outcome  TEXT NOT NULL CHECK (outcome IN ('approve', 'dialogue', 'step_up', 'deny')),
+        hold     TEXT,
+        reasons  TEXT NOT NULL,
+        at       INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -71,12 +71,22 @@ const MESSAGES: Record<string, string> = {
 const DECLINED = 'The card was declined. Please try another card.';
 
 /**
- * Decides whether a placed order may be charged now (DESIGN.md "Presence", device match), and
- * if not, why it waits. Asked before the first attempt of an order and before every retry.
+ * Decides whether a placed order may be charged now (DESIGN.md "Presence", device match; the
+ * approval dialogue), and if not, why it waits. Asked before the first attempt of an order and
+ * before every retry. May ask central (approval profiles), hence possibly async.
  */
 export interface PaymentGate {
-  holdFor(order: { id: string; deviceId: string; sessionId: string }): OrderHold | null;
+  holdFor(order: { id: string; deviceId: string; sessionId: string }): OrderHold | null | Promise<OrderHold | null>;
 }
+
+// What the shopper reads when a retry meets a hold.
+const HOLD_REFUSALS: Record<OrderHold, [string, string]> = {
+  presence_mismatch: ['presence_required', 'Show that you are in the store first: scan the kiosk code or tap your card at the kiosk.'],
+  approval_pending: ['approval_required', 'Answer the identity questions on your phone first.'],
+  step_up: ['step_up_required', 'Please show your ID at the counter; staff will complete the payment.'],
+  approval_denied: ['approval_denied', 'The identity questions were not passed. Please show your ID at the counter.'],
+  approval_locked: ['approval_locked', 'Identity questions are locked for your contact after failed attempts. Please show your ID at the counter.'],
+};
 
 export interface PaymentServiceOptions {
   db: Db;
@@ -113,7 +123,7 @@ export class PaymentService {
         this.settle(row, { state: 'paid' }, 'payment.captured');
         return;
       }
-      if (row.attempts === 0 && this.held(orderId)) return;
+      if (row.attempts === 0 && (await this.held(orderId))) return;
       if (!this.o.central) return;
       if (row.attempts === 0) row = this.beginAttempt(row);
       else if (row.attempts === row.settled_attempt) return;
@@ -136,9 +146,8 @@ export class PaymentService {
         () => new AppError(503, 'payment_unavailable', 'The payment service cannot confirm the last attempt yet; nothing new was charged. Please try again in a moment.'),
       );
       if (SETTLED_FOR_GOOD.has(row.state)) throw new AppError(409, 'payment_done', 'This order is already paid.');
-      if (this.held(orderId)) {
-        throw new AppError(409, 'presence_required', 'Show that you are in the store first: scan the kiosk code or tap your card at the kiosk.');
-      }
+      const hold = await this.held(orderId);
+      if (hold) throw new AppError(409, ...HOLD_REFUSALS[hold]);
       await this.charge(this.beginAttempt(row, input), true);
     });
     return this.o.orders.forShopper(shopper, orderId);
@@ -390,12 +399,12 @@ export class PaymentService {
    * One payment operation per order at a time (the station is one process): a retried request
    * waits for the one in flight and then finds its outcome.
    */
-  /** Asks the gate and records its answer on the order; true when the order must wait. */
-  private held(orderId: string): boolean {
-    if (!this.o.gate) return false;
-    const hold = this.o.gate.holdFor(this.o.orders.gateView(orderId));
+  /** Asks the gate and records its answer on the order; the hold when the order must wait. */
+  private async held(orderId: string): Promise<OrderHold | null> {
+    if (!this.o.gate) return null;
+    const hold = await this.o.gate.holdFor(this.o.orders.gateView(orderId));
     this.o.orders.setHold(orderId, hold);
-    return hold !== null;
+    return hold;
   }
 
   private exclusive<T>(orderId: string, run: () => Promise<T>): Promise<T> {

@@ -143,13 +143,18 @@ export const presenceRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> 
         schema: {
           tags: ['kiosk'],
           summary: 'The kiosk went back to its attract screen: the shopper pressed Done, or it sat idle',
-          body: Type.Optional(
-            Type.Object({ reason: Type.Optional(Type.Union([Type.Literal('done'), Type.Literal('idle')])) }, { additionalProperties: false }),
+          body: Type.Object(
+            { reason: Type.Optional(Type.Union([Type.Literal('done'), Type.Literal('idle')])) },
+            { additionalProperties: false },
           ),
+        },
+        // A kiosk that sends no body at all (older screens) means the same as {}.
+        preValidation: async (request) => {
+          request.body ??= {};
         },
       },
       async (request, reply) => {
-        ctx.kiosks.unpair(request.kiosk!.id, request.body?.reason ?? 'idle');
+        ctx.kiosks.unpair(request.kiosk!.id, request.body.reason ?? 'idle');
         return reply.code(204).send();
       },
     );

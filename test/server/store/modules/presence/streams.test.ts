@@ -98,6 +98,9 @@ describe('live feeds', () => {
     await phoneFeed.waitFor((m) => m.some((e) => e.event === 'kiosk' && JSON.parse(e.data).kiosk === null));
     expect(phoneFeed.messages.filter((e) => e.event === 'kiosk').map((e) => JSON.parse(e.data))).toEqual([{ kiosk: { id: 'K1', name: 'Door' } }, { kiosk: null }]);
     expect(strangerFeed.messages.map((e) => e.event)).toEqual(['stream.ready']);
+    // No body at all means {}: unpairing a kiosk nobody is paired at is no error.
+    const bare = await t.app.inject({ method: 'POST', url: '/api/kiosk/unpair', headers: { cookie: `omni_kiosk=${kioskCookie.value}` } });
+    expect(bare.statusCode).toBe(204);
     expect((await SseReader.open(`${base}/api/shopper/events`, {})).status).toBe(401);
   });
 });
