@@ -41,6 +41,9 @@ export default defineConfig({
         input: {
           index: resolve(root, 'electron/main/index.ts'),
           'store-server': resolve(root, 'electron/utility/store-server.ts'),
+          // The approval model's worker thread: a bundle of its own, named to the engine by
+          // OMNISTATION_APPROVAL_WORKER (electron/utility/store-server.ts).
+          'approval-worker': resolve(root, 'server/approval/worker.ts'),
         },
         // Names the main process refers to (index.ts forks store-server.js); package.json's
         // "type": "module" makes .js ES modules here.

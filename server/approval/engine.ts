@@ -2,6 +2,7 @@
 // worker thread that holds the sentence model, loaded once and warmed at start, answering
 // score and embed requests in order. The caller's event loop never runs inference.
 import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
 import type { EncoderChoice } from './judge-core.js';
 import { parseEncoderChoice } from './judge-core.js';
 import type { ApprovalItem, ScoreResult } from './scorer.js';
@@ -32,8 +33,11 @@ export class ApprovalEngineError extends Error {}
 type Pending = { resolve(value: never): void; reject(error: Error): void };
 
 // Compiled builds run worker.js directly; the TypeScript checkout goes through a bootstrap
-// that registers tsx in the new thread.
+// that registers tsx in the new thread. A bundler (the desktop shell's electron-vite build) puts
+// the worker in a bundle of its own and names it in OMNISTATION_APPROVAL_WORKER.
 function workerUrl(): URL {
+  const bundled = process.env.OMNISTATION_APPROVAL_WORKER;
+  if (bundled) return pathToFileURL(bundled);
   return import.meta.url.endsWith('.ts') ? new URL('./worker-bootstrap.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
 }
 

