@@ -3,6 +3,7 @@
 // drive the dialogue; the real scorer is tested in test/server/approval.
 import { createHash } from 'node:crypto';
 import type { AnswerJudge, JudgeItem, JudgeVerdict } from '../../server/store/modules/approval/judge.js';
+import { seededRandom as mulberry32 } from '../../server/bench/load.js';
 
 const bare = (text: string) => text.normalize('NFKC').toLowerCase().replace(/[\p{P}\p{S}\s]+/gu, '');
 
@@ -30,14 +31,7 @@ export class FakeJudge implements AnswerJudge {
   }
 }
 
-/** A seeded PRNG (mulberry32), so shuffles and decoys repeat from run to run. */
+/** A seeded PRNG, so shuffles and decoys repeat from run to run (the load generator's). */
 export function seededRandom(seed = 7): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }

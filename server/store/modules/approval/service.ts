@@ -14,6 +14,7 @@ import { answer as answerTurn, DialogueError, MAX_QUESTIONS, PASSES_TO_APPROVE, 
 import { ProfilesUnreachable, type EnrolledAnswer, type Profile, type ProfileDirectory, type Purchase } from './directory.js';
 import { JudgeUnavailable, type AnswerJudge, type JudgeVerdict } from './judge.js';
 import type { ApprovalRepository } from './repository.js';
+import { KeyedLock } from '../../keyed-lock.js';
 
 export const HISTORY_QUESTION_ID = 'history.30d';
 const DECOYS = 3;
@@ -53,7 +54,7 @@ export function deviceHash(deviceId: string): string {
 export class ApprovalService {
   /** Set by the context: runs the payment gate again (and charges the order if it may be). */
   onDecided: (orderId: string) => Promise<void> = async () => undefined;
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedLock();
   private readonly random: () => number;
 
   constructor(private readonly o: ApprovalServiceOptions) {
@@ -320,16 +321,7 @@ export class ApprovalService {
   }
 
   private exclusive<T>(orderId: string, run: () => Promise<T>): Promise<T> {
-    const result = (this.locks.get(orderId) ?? Promise.resolve()).then(run);
-    const done = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.locks.set(orderId, done);
-    void done.then(() => {
-      if (this.locks.get(orderId) === done) this.locks.delete(orderId);
-    });
-    return result;
+    return this.locks.run(orderId, run);
   }
 }
 

@@ -14,6 +14,7 @@ import type { PaymentInput } from '../orders/schemas.js';
 import type { ShopperIdentity } from '../sessions/repository.js';
 import type { PaymentChanges, PaymentRepository, PaymentRow } from './repository.js';
 import type { PaymentSettings } from './settings.js';
+import { KeyedLock } from '../../keyed-lock.js';
 
 /** The part of the signed central client payments use (CentralClient is one). */
 export interface CentralRequester {
@@ -107,7 +108,7 @@ export interface PaymentServiceOptions {
 }
 
 export class PaymentService {
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedLock();
 
   constructor(private readonly o: PaymentServiceOptions) {}
 
@@ -201,7 +202,7 @@ export class PaymentService {
     for (const orderId of this.o.payments.waitingForCentral()) {
       // A shopper's or staff request is on it right now: look again as soon as it lets go,
       // rather than at the next idle poll (an offline acceptance nudges us while holding it).
-      const held = this.locks.get(orderId);
+      const held = this.locks.held(orderId);
       if (held) {
         void held.then(() => this.o.onOfflineAccepted?.());
         continue;
@@ -408,16 +409,7 @@ export class PaymentService {
   }
 
   private exclusive<T>(orderId: string, run: () => Promise<T>): Promise<T> {
-    const result = (this.locks.get(orderId) ?? Promise.resolve()).then(run);
-    const done = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.locks.set(orderId, done);
-    void done.then(() => {
-      if (this.locks.get(orderId) === done) this.locks.delete(orderId);
-    });
-    return result;
+    return this.locks.run(orderId, run);
   }
 
   private row(orderId: string): PaymentRow {
