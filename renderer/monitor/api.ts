@@ -1,6 +1,18 @@
 // Runs in: renderer (DOM). The monitor's calls to the store server (staff cookie, same origin).
 import { requestJson } from '../shared/http';
-import type { DevicePanel, KioskEnrolment, KioskInfo, PresenceEvidence, StaffOrder, StaffOrderList, StaffStatus, StoreInfo } from '../shared/types';
+import type {
+  ApprovalCatalogue,
+  DevicePanel,
+  KioskEnrolment,
+  KioskInfo,
+  OrderHold,
+  PresenceEvidence,
+  StaffApproval,
+  StaffOrder,
+  StaffOrderList,
+  StaffStatus,
+  StoreInfo,
+} from '../shared/types';
 
 const order = (id: string): string => `/api/staff/orders/${encodeURIComponent(id)}`;
 
@@ -19,11 +31,18 @@ export const staffApi = {
     requestJson<StaffOrder>(`${order(id)}/cancel`, { method: 'POST', body: reason ? { reason } : {}, timeoutMs: 30_000 }),
   /** The order device's presence proofs and the overrides of its holds. */
   presence: (id: string) => requestJson<PresenceEvidence>(`${order(id)}/presence`),
-  /** Lifts a presence hold (audited); the order is charged at once, so central may take a while. */
-  override: (id: string, staffName: string, reason: string) =>
+  /** The order's identity decision, its audited dialogue (never answers) and the shopper's lockout. */
+  approval: (id: string) => requestJson<StaffApproval>(`${order(id)}/approval`),
+  /** The enrolment catalogue, to word audited questions in the monitor's language. */
+  approvalQuestions: () => requestJson<ApprovalCatalogue>('/api/approval/questions'),
+  /**
+   * Lifts the order's current hold (audited: presence, or an identity hold after an ID check);
+   * the order is charged at once, so central may take a while.
+   */
+  override: (id: string, hold: OrderHold, staffName: string, reason: string) =>
     requestJson<StaffOrder>(`${order(id)}/override`, {
       method: 'POST',
-      body: { hold: 'presence_mismatch', staffName, reason },
+      body: { hold, staffName, reason },
       timeoutMs: 30_000,
     }),
   devices: () => requestJson<DevicePanel>('/api/staff/devices', { timeoutMs: 8000 }),

@@ -1,6 +1,6 @@
 // Runs in: renderer (DOM); pure, also unit-tested in node. Order board rules: which version of
 // an order wins, ordering, grouping by state and the short items summary on a card.
-import { isHeld } from '../shared/payment';
+import { holdOf, isApprovalHold } from '../shared/payment';
 import type { OrderState, StaffOrder } from '../shared/types';
 
 /** Terminal states rank above "placed": an order never goes back to placed. */
@@ -47,7 +47,14 @@ export function summariseItems(order: Pick<StaffOrder, 'items'>, max = 3): Items
 /** Orders held for presence (placed, not charged): staff may need to act on them. */
 export function heldCount(orders: Iterable<StaffOrder>): number {
   let count = 0;
-  for (const order of orders) if (isHeld(order)) count += 1;
+  for (const order of orders) if (holdOf(order) === 'presence_mismatch') count += 1;
+  return count;
+}
+
+/** Orders held by the identity decision (questions open, ID check, denied, locked). */
+export function approvalHeldCount(orders: Iterable<StaffOrder>): number {
+  let count = 0;
+  for (const order of orders) if (isApprovalHold(holdOf(order))) count += 1;
   return count;
 }
 

@@ -1,7 +1,7 @@
 // Runs in: renderer (DOM); pure, also unit-tested in node. How a payment state and a decline
 // code are shown: badge tone and icon, the reason people read, the card line, and whether an
 // order may be handed over or paid again.
-import type { Order, OrderPayment, PaymentState } from './types';
+import type { Order, OrderHold, OrderPayment, PaymentState } from './types';
 
 export const PAYMENT_STATES = ['pending', 'paid', 'paid_offline', 'declined', 'failed', 'refunded'] as const satisfies readonly PaymentState[];
 
@@ -107,12 +107,31 @@ export function cardLabel(payment: OrderPayment): string | null {
   return brand ?? (last4 ? `••••${last4}` : null);
 }
 
+export const ORDER_HOLDS = ['presence_mismatch', 'approval_pending', 'step_up', 'approval_denied', 'approval_locked'] as const satisfies readonly OrderHold[];
+/** The holds of the identity decision (DESIGN.md "Approval dialogue"); presence comes first. */
+export const APPROVAL_HOLDS = ['approval_pending', 'step_up', 'approval_denied', 'approval_locked'] as const satisfies readonly OrderHold[];
+
+export function isOrderHold(value: unknown): value is OrderHold {
+  return typeof value === 'string' && (ORDER_HOLDS as readonly string[]).includes(value);
+}
+
 /**
- * Placed and not charged because the phone that ordered was not seen in the store (DESIGN.md
- * "Presence"): the station charges it itself once the phone proves presence or staff override.
+ * Why a placed, unpaid order waits (DESIGN.md "Presence", "Approval dialogue"), or null: the
+ * station charges it itself once the hold is cleared (a proof, the questions, a staff override).
+ * A hold this app does not know reads as null (shown as a plain unpaid order).
  */
+export function holdOf(order: Pick<Order, 'state' | 'paymentState' | 'hold'>): OrderHold | null {
+  return order.state === 'placed' && order.paymentState === 'pending' && isOrderHold(order.hold) ? order.hold : null;
+}
+
+/** Held for any reason: placed and not charged until the hold is cleared. */
 export function isHeld(order: Pick<Order, 'state' | 'paymentState' | 'hold'>): boolean {
-  return order.hold === 'presence_mismatch' && order.state === 'placed' && order.paymentState === 'pending';
+  return holdOf(order) !== null;
+}
+
+/** Held by the identity decision (questions, ID check, denied or locked), not by presence. */
+export function isApprovalHold(hold: OrderHold | null | undefined): boolean {
+  return hold !== null && hold !== undefined && (APPROVAL_HOLDS as readonly string[]).includes(hold);
 }
 
 /** Paid at central or accepted offline: the goods may go. */
@@ -127,13 +146,14 @@ export function isPaid(state: PaymentState): boolean {
 export function handOverBlock(order: Pick<Order, 'state' | 'paymentState' | 'hold'>): string | null {
   if (order.state !== 'placed') return null; // no hand-over button at all
   if (isPaid(order.paymentState)) return null;
-  if (isHeld(order)) return 'presence_mismatch';
+  const hold = holdOf(order);
+  if (hold !== null) return hold;
   return isPaymentState(order.paymentState) ? order.paymentState : 'unknown';
 }
 
 /** The shopper may try another card: declined, failed, or never charged (pending). */
 export function canPayAgain(order: Pick<Order, 'state' | 'paymentState' | 'hold'>): boolean {
-  // A held order is charged by the station itself once presence is proven (or staff override).
+  // A held order is charged by the station itself once the hold is cleared (or staff override).
   if (isHeld(order)) return false;
   return (
     order.state === 'placed' &&

@@ -83,13 +83,20 @@ export interface Order {
   /** ISO 8601. */
   updatedAt: string;
   cancelReason?: string;
-  /** Placed but not charged until the phone proves it is in the store (or staff override). */
+  /** Placed but not charged until the hold is cleared (by the shopper or a staff override). */
   hold?: OrderHold;
   /** ISO 8601: when the hold started. */
   heldAt?: string;
 }
 
-export type OrderHold = 'presence_mismatch';
+/**
+ * Why a placed order waits before it is charged (server/store/schemas.ts OrderHold):
+ * presence_mismatch (DESIGN.md "Presence"), then the identity decision (DESIGN.md "Approval
+ * dialogue"): approval_pending (the shopper answers questions on the phone), step_up (staff
+ * check ID at the counter), approval_denied (the questions failed), approval_locked (2 failed
+ * dialogues within 24 h).
+ */
+export type OrderHold = 'presence_mismatch' | 'approval_pending' | 'step_up' | 'approval_denied' | 'approval_locked';
 
 export interface StaffOrder extends Order {
   deviceId: string;
@@ -249,4 +256,110 @@ export interface DevicePanel {
 export interface KioskEnrolment {
   kiosk: KioskInfo;
   link: string;
+}
+
+/** A text in both UI languages, as the approval routes send questions. */
+export interface Bilingual {
+  ko: string;
+  en: string;
+}
+
+/** GET /api/approval/questions: the enrolment catalogue. */
+export interface ApprovalCatalogue {
+  min: number;
+  max: number;
+  questions: ({ id: string } & Bilingual)[];
+}
+
+/** POST /api/approval/profile: a catalogue question by id, or the shopper's own words. */
+export interface EnrolRequest {
+  contact: string;
+  lang: 'ko' | 'en';
+  questions: ({ id: string; answer: string } | { text: string; answer: string })[];
+}
+
+export interface EnrolResponse {
+  enrolled: true;
+  questions: { id: string; text: Bilingual }[];
+}
+
+export type DialogueStatus = 'not_started' | 'open' | 'passed' | 'failed';
+
+export interface DialogueChoice {
+  /** Sent back as `choice`. */
+  id: string;
+  label: string;
+  labelEn?: string;
+}
+
+export interface DialogueQuestion {
+  id: string;
+  kind: 'enrolled' | 'history';
+  text: Bilingual;
+  /** The purchase-history question: pick one. */
+  choices?: DialogueChoice[];
+}
+
+/** GET/POST /api/orders/:id/approval (and its answer and another): the dialogue as the phone sees it. */
+export interface ApprovalDialogue {
+  orderId: string;
+  status: DialogueStatus;
+  hold: OrderHold | null;
+  paymentState: PaymentState;
+  question: DialogueQuestion | null;
+  /** 1-based number of the question being asked. */
+  questionNumber: number;
+  maxQuestions: number;
+  passesNeeded: number;
+  reasksLeft: number;
+  questionsLeft: number;
+}
+
+export type DecisionOutcome = 'approve' | 'dialogue' | 'step_up' | 'deny';
+
+export interface ApprovalReason {
+  code: string;
+  /** English, from the server; the monitor shows its own text by `code` when it knows it. */
+  message: string;
+}
+
+export interface ApprovalTurn {
+  turn: number;
+  questionId: string;
+  /** English wording (the monitor words catalogue questions itself by id). */
+  question: string;
+  kind: string;
+  action: 'answer' | 'reask';
+  score: number | null;
+  verdict: 'pass' | 'fail' | null;
+  judge: string | null;
+  /** The engine's answer-free explanations (English). */
+  reasons: string[];
+  at: string;
+}
+
+export interface ApprovalLockout {
+  locked: boolean;
+  until: string | null;
+  failures: { at: string; storeId: string }[];
+}
+
+/** GET /api/staff/orders/:id/approval: the risk decision and the audited dialogue (never answers). */
+export interface StaffApproval {
+  orderId: string;
+  hold: OrderHold | null;
+  policy: { enabled: boolean; unenrolledMaxAmount: number; judge: string };
+  decision: { outcome: DecisionOutcome; hold: OrderHold | null; reasons: ApprovalReason[]; at: string } | null;
+  dialogue: {
+    status: string;
+    answered: number;
+    passes: number;
+    fails: number;
+    reasksLeft: number;
+    failureReported: boolean | null;
+    startedAt: string;
+    updatedAt: string;
+    turns: ApprovalTurn[];
+  } | null;
+  lockout: ApprovalLockout | null;
 }

@@ -1,7 +1,20 @@
 // Runs in: renderer (DOM). The shopper's calls to the store server; every call carries the
 // session token and device id, and a 401 renews the session once and retries.
 import { ApiError, requestJson, type RequestOptions } from '../shared/http';
-import type { Cart, CheckoutRequest, Order, PairResponse, PayRequest, PresenceStatus, Product, StoreInfo } from '../shared/types';
+import type {
+  ApprovalCatalogue,
+  ApprovalDialogue,
+  Cart,
+  CheckoutRequest,
+  EnrolRequest,
+  EnrolResponse,
+  Order,
+  PairResponse,
+  PayRequest,
+  PresenceStatus,
+  Product,
+  StoreInfo,
+} from '../shared/types';
 import { useSessionStore } from './stores/session';
 
 async function shopperRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -25,6 +38,7 @@ export interface ScanResponse {
 }
 
 const item = (sku: string): string => `/api/cart/items/${encodeURIComponent(sku)}`;
+const approval = (id: string): string => `/api/orders/${encodeURIComponent(id)}/approval`;
 
 export const shopperApi = {
   store: () => requestJson<StoreInfo>('/api/store'),
@@ -46,6 +60,19 @@ export const shopperApi = {
   /** Single use: a code that expired or was used answers 409 pairing_code_invalid. */
   pair: (kioskId: string, nonce: string) =>
     shopperRequest<PairResponse>('/api/presence/pair', { method: 'POST', body: { kioskId, nonce } }),
+  /** The enrolment question catalogue (public). */
+  approvalQuestions: () => requestJson<ApprovalCatalogue>('/api/approval/questions'),
+  /** Enrols identity questions at central; answers travel in the body only, never kept here. */
+  enrol: (request: EnrolRequest) =>
+    shopperRequest<EnrolResponse>('/api/approval/profile', { method: 'POST', body: request, timeoutMs: 30_000 }),
+  dialogue: (id: string) => shopperRequest<ApprovalDialogue>(approval(id)),
+  /** Starts the dialogue of an order held approval_pending (or answers the open one). */
+  startDialogue: (id: string) => shopperRequest<ApprovalDialogue>(approval(id), { method: 'POST', timeoutMs: 30_000 }),
+  /** Scored by the station's model; a deciding answer also charges the order before it returns. */
+  answer: (id: string, body: { questionId: string; answer: string } | { questionId: string; choice: string }) =>
+    shopperRequest<ApprovalDialogue>(`${approval(id)}/answer`, { method: 'POST', body, timeoutMs: 30_000 }),
+  another: (id: string, questionId: string) =>
+    shopperRequest<ApprovalDialogue>(`${approval(id)}/another`, { method: 'POST', body: { questionId } }),
 };
 
 /** The shopper's live feed (read with fetch: it needs the session headers). */

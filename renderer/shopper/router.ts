@@ -18,6 +18,10 @@ export function createShopperRouter() {
       { path: '/checkout', name: 'checkout', component: CheckoutView },
       { path: '/orders', name: 'orders', component: OrdersView },
       { path: '/orders/:id', name: 'receipt', component: ReceiptView, props: true },
+      // The identity questions of an order held for them (the communication window, patent 410).
+      { path: '/orders/:id/approval', name: 'approval', component: () => import('./views/ApprovalView.vue'), props: true },
+      // Enrolment of payment approval: questions only the shopper can answer.
+      { path: '/approval/setup', name: 'enrol', component: () => import('./views/EnrolView.vue') },
       // Opened from a kiosk's pairing QR (phone camera or the in-app scanner).
       { path: '/pair/:kioskId/:nonce', name: 'pair', component: PairView, props: true },
       { path: '/:rest(.*)*', redirect: { name: 'cart' } },

@@ -1,5 +1,6 @@
 // Runs in: renderer (DOM). The live event stream (EventSource, cookie auth): feeds the order
-// board, the payment alerts and the device panel, and reports live / reconnecting. EventSource reconnects by itself with Last-Event-ID;
+// board, the payment alerts, the device panel and the open order's presence and identity
+// check, and reports live / reconnecting. EventSource reconnects by itself with Last-Event-ID;
 // when it gives up (the server answered an error) we check the session and open a new one.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
@@ -10,6 +11,7 @@ import { useAlertsStore } from './alerts';
 import { useAuthStore } from './auth';
 import { useDevicesStore } from './devices';
 import { usePresenceStore } from './presence';
+import { useApprovalStore } from './approval';
 import { useOrdersStore } from './orders';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'live' | 'reconnecting';
@@ -18,6 +20,8 @@ const ORDER_EVENTS = ['order.placed', 'order.updated'] as const;
 const ALERT_EVENTS = ['alert.offline_declined'] as const;
 /** Transient: the device panel and the open order's presence evidence refresh on these. */
 const DEVICE_EVENTS = ['devices.changed', 'presence.proof'] as const;
+/** Transient: the open order's identity check refreshes on these (holds change by order.updated). */
+const APPROVAL_EVENTS = ['approval.updated'] as const;
 const RETRY_MS = [1000, 2000, 5000, 10_000, 20_000];
 
 export const useConnectionStore = defineStore('connection', () => {
@@ -78,6 +82,17 @@ export const useConnectionStore = defineStore('connection', () => {
           // still a proof: reload whatever is open
         }
         usePresenceStore().noteProof(data);
+      });
+    }
+    for (const type of APPROVAL_EVENTS) {
+      es.addEventListener(type, (event: MessageEvent<string>) => {
+        let data: unknown = null;
+        try {
+          data = JSON.parse(event.data);
+        } catch {
+          // still an update: reload whatever is open
+        }
+        useApprovalStore().noteUpdate(data);
       });
     }
     es.onerror = () => {

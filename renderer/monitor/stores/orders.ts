@@ -5,9 +5,9 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { readStored, writeStored } from '../../shared/storage';
-import type { StaffOrder } from '../../shared/types';
+import type { OrderHold, StaffOrder } from '../../shared/types';
 import { staffApi } from '../api';
-import { groupByState, heldCount, isNewer } from '../board';
+import { approvalHeldCount, groupByState, heldCount, isNewer } from '../board';
 
 export const HIGHLIGHT_MS = 8000;
 export const CURSOR_STORAGE_KEY = 'omnistation.monitor.eventCursor';
@@ -36,6 +36,8 @@ export const useOrdersStore = defineStore('monitor-orders', () => {
   }));
   /** Placed orders held for presence (not charged until proven or overridden). */
   const held = computed(() => heldCount(groups.value.placed));
+  /** Placed orders held by the identity decision (questions, ID check, denied, locked). */
+  const approvalHeld = computed(() => approvalHeldCount(groups.value.placed));
   const selected = computed(() => (selectedId.value === null ? null : (byId.value[selectedId.value] ?? null)));
 
   /** Puts an order on the board, unless the board already has a newer version. */
@@ -128,9 +130,9 @@ export const useOrdersStore = defineStore('monitor-orders', () => {
     return order;
   }
 
-  /** Lifts the presence hold (audited) and answers the order as it is now (paid, usually). */
-  async function override(id: string, staffName: string, reason: string): Promise<StaffOrder> {
-    const order = await staffApi.override(id, staffName, reason);
+  /** Lifts the order's hold (audited) and answers the order as it is now (paid, usually). */
+  async function override(id: string, hold: OrderHold, staffName: string, reason: string): Promise<StaffOrder> {
+    const order = await staffApi.override(id, hold, staffName, reason);
     upsert(order);
     return order;
   }
@@ -166,6 +168,7 @@ export const useOrdersStore = defineStore('monitor-orders', () => {
     groups,
     counts,
     held,
+    approvalHeld,
     selected,
     upsert,
     noteEventId,

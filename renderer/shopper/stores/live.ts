@@ -1,11 +1,12 @@
 // Runs in: renderer (DOM); unit-tested in node. What the shopper's live feed
 // (GET /api/shopper/events, connected by live-feed.ts) changes: a product tapped at a kiosk
-// lands in the cart, a held order turns paid, presence proofs arrive.
+// lands in the cart, a held order turns paid (presence proven, questions answered, staff
+// override) or changes hold, presence proofs arrive.
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import { isHeld, isPaid } from '../../shared/payment';
+import { holdOf, isHeld, isPaid } from '../../shared/payment';
 import type { SseMessage } from '../../shared/sse';
-import type { Cart, CartLine, Order, PresenceStatus } from '../../shared/types';
+import type { Cart, CartLine, Order, OrderHold, PresenceStatus } from '../../shared/types';
 import { useCartStore } from './cart';
 import { useOrdersStore } from './orders';
 import { usePresenceStore } from './presence';
@@ -30,8 +31,10 @@ export const useLiveStore = defineStore('shopper-live', () => {
   const status = ref<LiveStatus>('idle');
   /** A product that arrived from outside this page (a kiosk tap), for a toast. */
   const lastAdded = shallowRef<{ line: CartLine; seq: number } | null>(null);
-  /** An order that was held for presence and is paid now, for a toast. */
+  /** An order that was held (presence, identity questions, staff) and is paid now, for a toast. */
   const lastReleased = shallowRef<Order | null>(null);
+  /** What held `lastReleased` before it was paid. */
+  const releasedFrom = shallowRef<OrderHold | null>(null);
 
   let seq = 0;
   let readyCount = 0;
@@ -61,7 +64,10 @@ export const useLiveStore = defineStore('shopper-live', () => {
         const orders = useOrdersStore();
         const before = orders.byId[data.order.id];
         if (!orders.receive(data.order)) return true;
-        if (before !== undefined && isHeld(before) && isPaid(data.order.paymentState)) lastReleased.value = data.order;
+        if (before !== undefined && isHeld(before) && isPaid(data.order.paymentState)) {
+          releasedFrom.value = holdOf(before);
+          lastReleased.value = data.order;
+        }
         return true;
       }
       case 'kiosk': {
@@ -91,5 +97,5 @@ export const useLiveStore = defineStore('shopper-live', () => {
     status.value = next;
   }
 
-  return { status, lastAdded, lastReleased, apply, setStatus };
+  return { status, lastAdded, lastReleased, releasedFrom, apply, setStatus };
 });
