@@ -3,6 +3,7 @@
 // falls back to its default with a note, so a typo never keeps a store from opening.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { HidReaderMatcher } from '../../server/store/devices/hid/node-hid-readers.js';
+import type { WizardDevicesInput } from '../shared/bridge-api.js';
 import type { KioskMode } from './window-placement.js';
 import { DEFAULT_CAMERA_PATHS } from './security.js';
 
@@ -15,7 +16,10 @@ export interface ShellConfig {
   updates: { url: string | null; channel: string };
   openAtLogin: boolean;
   cameraPaths: string[];
-  /** HID RFID readers to open (vendor/product ids), see server/store/devices/hid. */
+  /** The BLE radio (noble) for shoppers' phones, or off; the wizard writes it. */
+  radio: 'noble' | 'off';
+  /** HID RFID readers to open (vendor/product ids, mode, card format), see
+   * server/store/devices/hid; the wizard writes them. */
   readers: HidReaderMatcher[];
   /** Linux without a keyring: accept safeStorage's fixed-key fallback (not recommended). */
   allowWeakKeychain: boolean;
@@ -28,6 +32,7 @@ export const DEFAULT_CONFIG: ShellConfig = {
   updates: { url: null, channel: 'latest' },
   openAtLogin: true,
   cameraPaths: [...DEFAULT_CAMERA_PATHS],
+  radio: 'noble',
   readers: [],
   allowWeakKeychain: false,
 };
@@ -95,10 +100,22 @@ export function parseShellConfig(input: unknown): LoadedConfig {
       config.cameraPaths = input.cameraPaths as string[];
     } else bad('cameraPaths');
   }
+  if ('radio' in input) {
+    if (input.radio === 'noble' || input.radio === 'off') config.radio = input.radio;
+    else bad('radio (noble or off)');
+  }
   if ('readers' in input) {
+    const id = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffff;
     if (
       Array.isArray(input.readers) &&
-      input.readers.every((r) => isRecord(r) && Number.isInteger(r.vendorId) && Number.isInteger(r.productId) && (r.mode === 'keyboard-wedge' || r.mode === 'raw'))
+      input.readers.every(
+        (r) =>
+          isRecord(r) &&
+          id(r.vendorId) &&
+          id(r.productId) &&
+          (r.mode === 'keyboard-wedge' || r.mode === 'raw') &&
+          (r.format === undefined || r.format === 'hex' || r.format === 'decimal' || r.format === 'auto'),
+      )
     ) {
       config.readers = input.readers as unknown as HidReaderMatcher[];
     } else bad('readers');
@@ -133,4 +150,17 @@ export function saveShellConfigPatch(file: string, patch: Partial<ShellConfig>):
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, `${JSON.stringify({ ...current, ...patch }, null, 2)}\n`);
   renameSync(tmp, file);
+}
+
+/** The device settings as the wizard shows them. */
+export function devicesOfConfig(config: Pick<ShellConfig, 'radio' | 'readers'>): WizardDevicesInput {
+  return {
+    radio: config.radio !== 'off',
+    readers: config.readers.map((r) => ({ vendorId: r.vendorId, productId: r.productId, mode: r.mode, format: r.format ?? 'auto' })),
+  };
+}
+
+/** The wizard's device choice as station-config.json settings. */
+export function configOfDevices(devices: WizardDevicesInput): Pick<ShellConfig, 'radio' | 'readers'> {
+  return { radio: devices.radio ? 'noble' : 'off', readers: devices.readers.map((r) => ({ ...r })) };
 }

@@ -29,32 +29,65 @@ export class MainDeviceBridge {
   private readerList: HidReaderInfo[] = [];
   private readersUnavailable: string | null = null;
   private readonly taps = new Map<string, number>();
-  private readonly radioSubscriptions: (() => void)[] = [];
+  private radioSubscriptions: (() => void)[] = [];
   private readerSubscriptions: (() => void)[] = [];
+  private radioEnabled = false;
+  /** What the store server last asked of the radio: a radio swapped in later does the same. */
+  private radioWanted = false;
+  private lastRead: DeviceStatus['readers']['lastRead'] = null;
+  private lastIssue: DeviceStatus['readers']['lastIssue'] = null;
 
   constructor(private readonly options: MainDeviceBridgeOptions) {}
 
   /** Creates the drivers and subscribes to them; a driver that fails to load stays `absent`. */
   async open(): Promise<void> {
     const { factories } = this.options;
-    if (factories.radio) {
-      try {
-        this.radio = await factories.radio();
-        this.radioState = this.radio.state;
-        this.radioSubscriptions.push(
-          this.radio.onAdvert((advert) => {
-            this.advertsSeen += 1;
-            this.options.send({ type: 'radio-advert', advert });
-          }),
-          this.radio.onState((state, detail) => this.setRadioState(state, detail ?? null)),
-        );
-      } catch (error) {
-        this.radioDetail = `radio driver failed to load: ${(error as Error).message}`;
-        this.log('warn', this.radioDetail);
-      }
-    }
+    await this.openRadio(factories.radio);
     await this.openReaders(factories.readers);
     this.emitStatus();
+  }
+
+  /** Swaps the radio (the wizard turned it on or off): no factory means turned off. */
+  async reopenRadio(factory: DeviceFactories['radio']): Promise<void> {
+    for (const unsubscribe of this.radioSubscriptions.splice(0)) unsubscribe();
+    const old = this.radio;
+    this.radio = null;
+    await old?.stop().catch(() => {});
+    await this.openRadio(factory);
+    // (openRadio set it; re-read past the narrowing above.)
+    const radio = this.radio as BleScanner | null;
+    if (radio && this.radioWanted) {
+      try {
+        await radio.start();
+      } catch (error) {
+        this.log('warn', `radio start failed: ${(error as Error).message}`);
+      }
+      this.radioState = radio.state;
+    }
+    this.options.send({ type: 'radio-state', state: this.currentRadioState(), detail: this.radioDetail });
+    this.emitStatus();
+  }
+
+  private async openRadio(factory: DeviceFactories['radio']): Promise<void> {
+    this.radioEnabled = factory !== undefined;
+    this.radioState = 'absent';
+    this.radioDetail = factory ? null : 'BLE radio turned off in the station settings';
+    if (!factory) return;
+    try {
+      const radio = await factory();
+      this.radio = radio;
+      this.radioState = radio.state;
+      this.radioSubscriptions = [
+        radio.onAdvert((advert) => {
+          this.advertsSeen += 1;
+          this.options.send({ type: 'radio-advert', advert });
+        }),
+        radio.onState((state, detail) => this.setRadioState(state, detail ?? null)),
+      ];
+    } catch (error) {
+      this.radioDetail = `radio driver failed to load: ${(error as Error).message}`;
+      this.log('warn', this.radioDetail);
+    }
   }
 
   /** Swaps the reader hub (the wizard changed which readers to open) and tells the store server. */
@@ -87,11 +120,16 @@ export class MainDeviceBridge {
       this.readers = readers;
       this.readerList = readers.readers();
       this.readersUnavailable = readers.unavailable?.() ?? null;
-      const issues = readers.onIssue?.((issue) => this.options.send({ type: 'hid-issue', issue }));
+      const issues = readers.onIssue?.((issue) => {
+        this.lastIssue = { readerId: issue.readerId, message: issue.message, text: issue.text ?? null, at: issue.at };
+        this.options.send({ type: 'hid-issue', issue });
+        this.emitStatus();
+      });
       this.readerSubscriptions = [
         ...(issues ? [issues] : []),
         readers.onTap((tap) => {
           this.taps.set(tap.readerId, (this.taps.get(tap.readerId) ?? 0) + 1);
+          this.lastRead = { readerId: tap.readerId, text: tap.text, tag: tap.tag, at: tap.at };
           this.options.send({ type: 'hid-tap', tap });
           this.emitStatus();
         }),
@@ -113,6 +151,7 @@ export class MainDeviceBridge {
   /** Commands from the store server's bridged devices. */
   async handle(message: UtilityToMain): Promise<void> {
     if (message.type === 'radio-command') {
+      this.radioWanted = message.command === 'start';
       if (this.radio) {
         try {
           await (message.command === 'start' ? this.radio.start() : this.radio.stop());
@@ -145,10 +184,19 @@ export class MainDeviceBridge {
 
   status(): DeviceStatus {
     return {
-      radio: { state: this.radioState, detail: this.radioDetail, advertsSeen: this.advertsSeen },
+      radio: { state: this.radioState, detail: this.radioDetail, advertsSeen: this.advertsSeen, enabled: this.radioEnabled },
       readers: {
         detail: this.readersUnavailable,
-        connected: this.readerList.map((r) => ({ id: r.id, product: r.product ?? null, mode: r.mode, taps: this.taps.get(r.id) ?? 0 })),
+        connected: this.readerList.map((r) => ({
+          id: r.id,
+          product: r.product ?? null,
+          vendorId: r.vendorId,
+          productId: r.productId,
+          mode: r.mode,
+          taps: this.taps.get(r.id) ?? 0,
+        })),
+        lastRead: this.lastRead && { ...this.lastRead },
+        lastIssue: this.lastIssue && { ...this.lastIssue },
       },
     };
   }

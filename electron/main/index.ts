@@ -2,14 +2,14 @@
 // decision lives there (tested under Node), this file only connects them.
 import { app, BrowserWindow, crashReporter, dialog, ipcMain, protocol, safeStorage, screen, session, shell, utilityProcess } from 'electron';
 import electronUpdater from 'electron-updater';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NodeHidReaderHub } from '../../server/store/devices/hid/node-hid-readers.js';
-import { CHANNELS, type StoreServerStatus } from '../shared/bridge-api.js';
-import type { UtilityToMain } from '../shared/utility-messages.js';
+import { CHANNELS, type StoreServerStatus, type WizardStoreInput } from '../shared/bridge-api.js';
+import type { StartRequest, UtilityToMain } from '../shared/utility-messages.js';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, shellPageUrl } from './app-protocol.js';
-import { loadShellConfig, saveShellConfigPatch } from './config.js';
+import { AdminGate } from './admin-gate.js';
+import { configOfDevices, devicesOfConfig, loadShellConfig, saveShellConfigPatch } from './config.js';
 import { MainDeviceBridge } from './device-bridge.js';
 import { registerBridgeHandlers, WindowRegistry, type BridgeHandlers } from './ipc.js';
 import { applyStartAtLogin, claimSingleInstance, installGracefulQuit } from './lifecycle.js';
@@ -20,8 +20,9 @@ import { APP_ORIGIN, APP_SCHEME, installPermissionHandlers, lockNavigation, orig
 import { configureUpdater, UPDATE_CHECK_INTERVAL_MS } from './updater.js';
 import { UtilityHost, type UtilityChild } from './utility-host.js';
 import { planWindows, planWizardWindow, type WindowPlan, type WindowRole } from './window-placement.js';
-import { createStationWindow, isBlockedKioskShortcut, pageUrl, sessionPartition } from './windows.js';
+import { createStationWindow, isBlockedKioskShortcut, isOpenWizardShortcut, pageUrl, sessionPartition } from './windows.js';
 import { Wizard } from './wizard.js';
+import { adminWizardHandlers } from './wizard-handlers.js';
 import { UtilityWizardActions } from './wizard-client.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -59,6 +60,35 @@ const wizardOrigins = () => [APP_ORIGIN];
 const secrets = new SafeStorageSecretStore(join(userData, 'secrets.sealed.json'), safeStorage, {
   allowWeakBackend: config.allowWeakKeychain,
 });
+const DATA_DIR = join(userData, 'station');
+const ADMIN_HASH_FILE = join(userData, 'admin-passphrase.hash');
+/** The store server's data folder exists (its database file, as server/store/station.ts isStation). */
+const stationExists = () => existsSync(join(DATA_DIR, 'station.db'));
+
+let adminHash: string | null | undefined;
+/** The admin passphrase's hash; fails closed: a hash that exists but cannot be unsealed unlocks
+ * nothing (a malformed hash verifies no passphrase). */
+function loadAdminHash(): string | null {
+  if (adminHash !== undefined) return adminHash;
+  let names: string[];
+  try {
+    names = secrets.names();
+  } catch (error) {
+    log('error', `sealed secrets unreadable: ${(error as Error).message}`);
+    return (adminHash = existsSync(join(userData, 'secrets.sealed.json')) ? 'unreadable' : null);
+  }
+  if (names.includes('adminPassphrase')) {
+    try {
+      return (adminHash = secrets.getAny('adminPassphrase')!.toString('utf8'));
+    } catch (error) {
+      log('error', `admin passphrase hash cannot be unsealed; IT actions stay locked: ${(error as Error).message}`);
+      return (adminHash = 'unreadable');
+    }
+  }
+  adminHash = existsSync(ADMIN_HASH_FILE) ? readFileSync(ADMIN_HASH_FILE, 'utf8').trim() || 'unreadable' : null;
+  return adminHash;
+}
+const gate = new AdminGate({ loadHash: loadAdminHash });
 
 function unsealedSecrets(): Record<string, string> | null {
   try {
@@ -71,7 +101,7 @@ function unsealedSecrets(): Record<string, string> | null {
   }
 }
 
-const host = new UtilityHost({
+const host: UtilityHost = new UtilityHost({
   fork: () => {
     const child = utilityProcess.fork(UTILITY_ENTRY, [], { serviceName: 'omnistation store server', stdio: 'pipe' });
     const serverLog = logFile.for('store-server');
@@ -82,14 +112,20 @@ const host = new UtilityHost({
     }
     return child as UtilityChild;
   },
-  startRequest: () => ({
-    dataDir: join(userData, 'station'),
-    port: config.server.port,
-    host: config.server.host,
-    rendererDir: RENDERER_DIR,
-    secrets: unsealedSecrets(),
-    storeId: null,
-  }),
+  startRequest: (): StartRequest => {
+    const choice = wizard.storeChoice();
+    // A first run never makes up a store id: it waits for IT's choice in the wizard.
+    if (!choice && wizardActive && !stationExists()) throw new Error('waiting for the store id and name from the setup wizard');
+    return {
+      dataDir: DATA_DIR,
+      port: config.server.port,
+      host: config.server.host,
+      rendererDir: RENDERER_DIR,
+      secrets: unsealedSecrets(),
+      storeId: choice?.storeId ?? null,
+      storeName: choice?.name ?? null,
+    };
+  },
   onMessage: (message) => void onUtilityMessage(message),
   log: logFile.for('utility-host'),
 });
@@ -101,25 +137,40 @@ const devices = new MainDeviceBridge({
   log: logFile.for('devices'),
 });
 
-const wizardActions = new UtilityWizardActions((message) => host.send(message));
-const wizard = new Wizard({
+const wizardActions: UtilityWizardActions = new UtilityWizardActions((message) => host.send(message));
+/** The wizard's store step, waiting for the store server to report the new folder's store. */
+let storeCreation: { resolve(store: WizardStoreInput): void; reject(error: Error): void } | null = null;
+const wizard: Wizard = new Wizard({
   actions: wizardActions,
   stateFile: join(userData, 'wizard-state.json'),
+  createStore: () =>
+    new Promise<WizardStoreInput>((resolve, reject) => {
+      storeCreation = { resolve, reject };
+      // startRequest() reads the choice from the wizard.
+      if (host.status().state === 'stopped') host.start();
+      else host.restartNow();
+    }),
   saveAdminPassphraseHash: (hash) => {
     try {
       secrets.setAny('adminPassphrase', Buffer.from(hash));
     } catch (error) {
       if (!(error instanceof SecretStoreUnavailableError)) throw error;
       // A slow salted hash, not a key: without a keychain it may sit in a file only the user reads.
-      writeFileSync(join(userData, 'admin-passphrase.hash'), hash, { mode: 0o600 });
+      writeFileSync(ADMIN_HASH_FILE, hash, { mode: 0o600 });
       log('warn', `admin passphrase hash kept in a 0600 file: ${error.message}`);
     }
+    adminHash = hash;
   },
-  saveReaders: async (readers) => {
-    saveShellConfigPatch(CONFIG_FILE, { readers });
-    config.readers = readers;
-    await devices.reopenReaders(() => new NodeHidReaderHub({ matchers: readers }));
+  saveDevices: async (chosen) => {
+    const before = devicesOfConfig(config);
+    const patch = configOfDevices(chosen);
+    saveShellConfigPatch(CONFIG_FILE, patch);
+    Object.assign(config, patch);
+    const factories = realDeviceFactories(config);
+    if (before.radio !== chosen.radio) await devices.reopenRadio(factories.radio);
+    await devices.reopenReaders(factories.readers);
   },
+  currentDevices: () => devicesOfConfig(config),
   pickCatalogueFile: async () => {
     const parent = windows.get('wizard')?.window;
     const options = { title: 'Catalogue file', properties: ['openFile' as const], filters: [{ name: 'Catalogue (CSV or JSON)', extensions: ['csv', 'json'] }] };
@@ -162,6 +213,9 @@ async function onUtilityMessage(message: UtilityToMain): Promise<void> {
     case 'ready':
       serverOrigin = originOf(message.url);
       devices.replay();
+      storeCreation?.resolve({ storeId: message.storeId, name: message.storeName });
+      storeCreation = null;
+      wizard.adoptStore({ storeId: message.storeId, name: message.storeName });
       // The wizard sets the PIN itself; without it, the generated one must reach IT once.
       if (message.firstRunPin && !wizardActive) {
         await dialog.showMessageBox({
@@ -203,6 +257,13 @@ function targetUrl(role: WindowRole, status: StoreServerStatus): string {
 function onServerStatus(status: StoreServerStatus): void {
   registry.broadcast(CHANNELS.serverStatusEvent, status);
   if (status.state !== 'running' && status.state !== 'starting') wizardActions.failAll(`the store server is ${status.state}`);
+  if (storeCreation && (status.state === 'restarting' || status.state === 'failed')) {
+    // The new data folder could not be made (or the server died at once): say why, and do not
+    // retry the same choice in a loop.
+    storeCreation.reject(new Error(status.lastExit?.reason ?? `the store server is ${status.state}`));
+    storeCreation = null;
+    void host.halt();
+  }
   for (const [role, { window }] of windows) {
     if (role === 'wizard') continue;
     const current = window.webContents.getURL();
@@ -234,14 +295,32 @@ function openWindow(plan: WindowPlan): void {
     contents.on('before-input-event', (event, input) => {
       if (isBlockedKioskShortcut(input)) event.preventDefault();
     });
+  } else if (plan.role === 'monitor') {
+    contents.on('before-input-event', (event, input) => {
+      if (!isOpenWizardShortcut(input)) return;
+      event.preventDefault();
+      openWizardWindow();
+    });
   }
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
     registry.remove(id);
+    gate.lock(id);
     windows.delete(plan.role);
   });
   windows.set(plan.role, { window, plan });
   void window.loadURL(targetUrl(plan.role, host.status()));
+}
+
+/** The wizard again, beside the station's windows (it is locked until IT types the passphrase). */
+function openWizardWindow(): void {
+  const existing = windows.get('wizard');
+  if (existing) {
+    existing.window.focus();
+    return;
+  }
+  const plan = planWizardWindow(screen.getAllDisplays(), screen.getPrimaryDisplay().id);
+  if (plan) openWindow(plan);
 }
 
 function openWindows(): void {
@@ -286,25 +365,16 @@ async function start(): Promise<void> {
       const entry = windows.get(role);
       return { locked: entry?.plan.kiosk ?? false, displayLabel: entry?.plan.displayLabel ?? '' };
     },
-    [CHANNELS.wizardState]: () => wizard.state(),
-    [CHANNELS.wizardRegister]: async (_context, input) => {
-      const state = await wizard.register(input);
+    ...adminWizardHandlers(wizard, gate, {
       // The central client is made when the server starts: restart it to begin syncing.
-      if (state.steps.find((s) => s.id === 'register')?.status === 'done') void host.restart();
-      return state;
-    },
-    [CHANNELS.wizardCredentials]: (_context, input) => wizard.setCredentials(input),
-    [CHANNELS.wizardDevices]: (_context, input) => wizard.configureDevices(input),
-    [CHANNELS.wizardCatalogue]: () => wizard.importCatalogue(),
-    [CHANNELS.wizardLabels]: () => wizard.printLabels(),
-    [CHANNELS.wizardSkip]: (_context, input) => wizard.skip(input),
-    [CHANNELS.wizardFinish]: () => {
-      const state = wizard.finish();
-      wizardActive = false;
-      windows.get('wizard')?.window.close();
-      openWindows();
-      return state;
-    },
+      registered: () => void host.restart(),
+      finished: () => {
+        wizardActive = false;
+        windows.get('wizard')?.window.close();
+        openWindows();
+      },
+      openWizard: () => openWizardWindow(),
+    }),
   };
   registerBridgeHandlers(ipcMain, handlers, registry, stationOrigins, (channel, reason) => log('warn', `ipc ${channel} refused: ${reason}`));
 
@@ -321,7 +391,8 @@ async function start(): Promise<void> {
   for (const event of ['display-added', 'display-removed', 'display-metrics-changed'] as const) screen.on(event, () => openWindows());
 
   await devices.open();
-  host.start();
+  // First run on an empty data folder: the store server starts once IT chose the store's id.
+  if (stationExists() || !wizardActive || wizard.storeChoice()) host.start();
   openWindows();
   if (configureUpdater(electronUpdater.autoUpdater, config, app.isPackaged, logFile.for('updater'))) {
     // Failures are logged by the updater's 'error' listener; the next check retries.

@@ -49,6 +49,12 @@ export const CHANNEL_ROLES: Record<InvokeChannel, readonly WindowRole[]> = {
   [CHANNELS.serverRestart]: ['monitor'],
   [CHANNELS.devicesStatus]: ['monitor', 'wizard'],
   [CHANNELS.kioskInfo]: ['kiosk', 'monitor'],
+  // IT's key: never the kiosk, which faces shoppers.
+  [CHANNELS.adminStatus]: ['monitor', 'wizard'],
+  [CHANNELS.adminUnlock]: ['monitor', 'wizard'],
+  [CHANNELS.adminLock]: ['monitor', 'wizard'],
+  [CHANNELS.adminOpenWizard]: ['monitor'],
+  [CHANNELS.wizardStore]: WIZARD_ONLY,
   [CHANNELS.wizardState]: WIZARD_ONLY,
   [CHANNELS.wizardRegister]: WIZARD_ONLY,
   [CHANNELS.wizardCredentials]: WIZARD_ONLY,

@@ -6,9 +6,12 @@ import { NobleRadio } from '../../server/store/devices/radio/noble-radio.js';
 import type { ShellConfig } from './config.js';
 import type { DeviceFactories } from './device-bridge.js';
 
-export function realDeviceFactories(config: ShellConfig): DeviceFactories {
+/** The drivers for these settings: at start, and again whenever the wizard changes them. With the
+ * radio turned off there is no radio factory (the device panel says it was turned off). */
+export function realDeviceFactories(config: Pick<ShellConfig, 'radio' | 'readers'>): DeviceFactories {
+  const matchers = config.readers.map((reader) => ({ ...reader }));
   return {
-    radio: () => new NobleRadio(),
-    readers: () => new NodeHidReaderHub({ matchers: config.readers }),
+    ...(config.radio === 'off' ? {} : { radio: () => new NobleRadio() }),
+    readers: () => new NodeHidReaderHub({ matchers }),
   };
 }

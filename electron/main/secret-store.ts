@@ -78,10 +78,14 @@ export class SafeStorageSecretStore implements SecretStore {
     return Object.keys(this.read().entries);
   }
 
-  /** All secrets unsealed, base64, for the utility process's start request. */
+  /** The store server's secrets unsealed, base64, for the utility process's start request; the
+   * admin passphrase's hash is the shell's own and stays in the main process. */
   unsealAll(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const name of this.names()) out[name] = this.getAny(name as StationSecretName)!.toString('base64');
+    for (const name of this.names()) {
+      if (name === 'adminPassphrase') continue;
+      out[name] = this.getAny(name as StationSecretName)!.toString('base64');
+    }
     return out;
   }
 

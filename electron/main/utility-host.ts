@@ -132,6 +132,16 @@ export class UtilityHost {
     void this.spawn();
   }
 
+  /** Stops the store server, and its restarts, until start() is called again (the wizard's store
+   * step failed: retrying the same choice would fail the same way). */
+  async halt(): Promise<void> {
+    if (this.quitting) return;
+    await this.stopChild();
+    if (this.quitting) return;
+    this.shuttingDown = false;
+    this.stopping = null;
+  }
+
   private stopChild(): Promise<void> {
     if (this.stopping) return this.stopping;
     this.shuttingDown = true;

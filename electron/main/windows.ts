@@ -101,3 +101,9 @@ export function isBlockedKioskShortcut(input: KeyInput): boolean {
   if (!command) return false;
   return ['r', 'w', 'q', 'n', 't', 'p', 'i', 'j', 'u', '+', '-', '=', '0'].includes(key);
 }
+
+/** Ctrl+Alt+Shift+S (Cmd on macOS) in the monitor: IT's way back into the setup wizard, which
+ * asks for the admin passphrase before it changes anything. Never handled in the kiosk. */
+export function isOpenWizardShortcut(input: KeyInput): boolean {
+  return input.type === 'keyDown' && (input.control || input.meta) === true && input.alt === true && input.shift === true && input.key.toLowerCase() === 's';
+}

@@ -1,18 +1,23 @@
 // Runs in: main. IT's first-run wizard as a plain state machine: which steps exist, which may be
 // skipped, what each accepts (the page is untrusted: every input is checked here), and where the
 // progress is kept so a station switched off mid-wizard resumes at the same step.
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type {
+  WizardDevicesInput,
   WizardProgress,
   WizardReaderChoice,
   WizardRegisterInput,
   WizardState,
   WizardStepId,
   WizardStepStatus,
+  WizardStoreInput,
 } from '../shared/bridge-api.js';
+import { hashAdminPassphrase } from './admin-gate.js';
 
 export const WIZARD_STEPS: readonly { id: WizardStepId; optional: boolean }[] = [
+  // The store id is printed (signed) on every label and names the store at central: IT picks it
+  // before the data folder exists, and it never changes afterwards.
+  { id: 'store', optional: false },
   // A store can sell before it is registered (orders stay on the station, unpaid by card).
   { id: 'register', optional: true },
   { id: 'credentials', optional: false },
@@ -33,10 +38,15 @@ export interface WizardEnvironment {
   actions: WizardActions;
   /** Where the wizard keeps its progress (user-data folder). */
   stateFile: string;
+  /** Starts the store server on a new data folder with this id and name; resolves with what the
+   * server reports once it runs, rejects with why it could not. */
+  createStore(choice: WizardStoreInput): Promise<WizardStoreInput>;
   /** Seals the admin passphrase's hash (safeStorage store). */
   saveAdminPassphraseHash(hash: string): void;
-  /** Writes the readers into the shell config and reopens the reader hub. */
-  saveReaders(readers: WizardReaderChoice[]): Promise<void>;
+  /** Writes the radio and readers into the shell config and reopens them. */
+  saveDevices(devices: WizardDevicesInput): Promise<void>;
+  /** The device settings in force now. */
+  currentDevices(): WizardDevicesInput;
   /** System file dialogs; null when IT cancelled. */
   pickCatalogueFile(): Promise<string | null>;
   pickLabelsFile(): Promise<string | null>;
@@ -50,27 +60,9 @@ export class WizardInputError extends Error {}
 type Persisted = Record<WizardStepId, { status: WizardStepStatus; detail: string | null }>;
 
 const ADMIN_PASSPHRASE_MIN = 12;
-const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
-
-/** `scrypt$N$r$p$salt$hash`, all the parameters kept so they can be raised later. */
-export function hashAdminPassphrase(passphrase: string): string {
-  const salt = randomBytes(16);
-  const hash = scryptSync(passphrase.normalize('NFC'), salt, 32, SCRYPT);
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
-}
-
-export function verifyAdminPassphrase(passphrase: string, stored: string): boolean {
-  const [kind, n, r, p, salt, hash] = stored.split('$');
-  if (kind !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64url');
-  const actual = scryptSync(passphrase.normalize('NFC'), Buffer.from(salt, 'base64url'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: SCRYPT.maxmem,
-  });
-  return timingSafeEqual(actual, expected);
-}
+/** The same rule as `omnistation init --store-id` (server/protocol/label.ts STORE_ID_PATTERN). */
+export const STORE_ID_PATTERN = /^[A-Z0-9-]{4,32}$/;
+const STORE_NAME_MAX = 100;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -96,6 +88,16 @@ export function parseRegisterInput(input: unknown): WizardRegisterInput {
   return { centralUrl: url.origin, adminToken: text(input, 'adminToken', 4096), address: text(input, 'address', 300) };
 }
 
+export function parseStoreInput(input: unknown): WizardStoreInput {
+  if (!isRecord(input)) throw new WizardInputError('the store id and name are missing');
+  const storeId = text(input, 'storeId', 64);
+  if (!STORE_ID_PATTERN.test(storeId)) throw new WizardInputError('the store id must be 4-32 characters of A-Z, 0-9 and - (e.g. SEOUL-GANGNAM-01)');
+  const name = text(input, 'name', STORE_NAME_MAX);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw new WizardInputError('the store name must be one line of text');
+  return { storeId, name: name.normalize('NFC') };
+}
+
 export function parseCredentialsInput(input: unknown): { pin: string; passphrase: string } {
   if (!isRecord(input)) throw new WizardInputError('the PIN and passphrase are missing');
   // Not trimmed: a PIN or passphrase is exactly what was typed.
@@ -114,15 +116,27 @@ export function parseCredentialsInput(input: unknown): { pin: string; passphrase
   return { pin, passphrase };
 }
 
+const CARD_FORMATS = ['hex', 'decimal', 'auto'] as const;
+
 export function parseReaderChoices(input: unknown): WizardReaderChoice[] {
   if (!Array.isArray(input) || input.length > 16) throw new WizardInputError('pick up to 16 readers');
-  return input.map((choice) => {
+  const readers = input.map((choice) => {
     const id = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffff;
     if (!isRecord(choice) || !id(choice.vendorId) || !id(choice.productId) || (choice.mode !== 'keyboard-wedge' && choice.mode !== 'raw')) {
-      throw new WizardInputError('a reader needs a vendor id, a product id (0-65535) and a mode');
+      throw new WizardInputError('a reader needs a vendor id, a product id (0000-ffff) and a mode');
     }
-    return { vendorId: choice.vendorId as number, productId: choice.productId as number, mode: choice.mode };
+    const format = choice.format ?? 'auto';
+    if (!CARD_FORMATS.includes(format as WizardReaderChoice['format'])) throw new WizardInputError('a reader\'s card format is hex, decimal or auto');
+    return { vendorId: choice.vendorId as number, productId: choice.productId as number, mode: choice.mode as WizardReaderChoice['mode'], format: format as WizardReaderChoice['format'] };
   });
+  const keys = readers.map((r) => `${r.vendorId}:${r.productId}`);
+  if (new Set(keys).size !== keys.length) throw new WizardInputError('the same reader (vendor and product id) is listed twice');
+  return readers;
+}
+
+export function parseDevicesInput(input: unknown): WizardDevicesInput {
+  if (!isRecord(input) || typeof input.radio !== 'boolean') throw new WizardInputError('say whether the BLE radio is on, and which readers to open');
+  return { radio: input.radio, readers: parseReaderChoices(input.readers) };
 }
 
 export function parseStep(input: unknown): WizardStepId {
@@ -133,20 +147,57 @@ export function parseStep(input: unknown): WizardStepId {
 
 export class Wizard {
   private steps: Persisted;
+  private store: WizardStoreInput | null = null;
   private busy: WizardStepId | null = null;
 
   constructor(private readonly env: WizardEnvironment) {
     this.steps = this.load();
   }
 
-  state(): WizardState {
+  /** `locked` is the caller's to say (the admin gate knows which window is unlocked). */
+  state(locked = false): WizardState {
     const steps = WIZARD_STEPS.map(({ id, optional }) => ({ id, optional, ...this.steps[id] }));
     const complete = steps.every((s) => s.status === 'done' || (s.optional && s.status === 'skipped'));
-    return { steps, busy: this.busy, complete };
+    return { steps, busy: this.busy, complete, store: this.store && { ...this.store }, devices: this.env.currentDevices(), locked };
+  }
+
+  /** The id and name IT chose, for the store server's start request (null: none chosen yet). */
+  storeChoice(): WizardStoreInput | null {
+    return this.store && { ...this.store };
+  }
+
+  /** First run: IT names the store; its data folder is created with that id. */
+  async chooseStore(input: unknown): Promise<WizardState> {
+    const choice = parseStoreInput(input);
+    if (this.steps.store.status === 'done') throw new WizardInputError(`this station already holds store ${this.store?.storeId ?? ''}: its id cannot change`.trim());
+    this.assertIdle();
+    this.store = choice;
+    return this.run('store', async () => {
+      let created: WizardStoreInput;
+      try {
+        created = await this.env.createStore(choice);
+      } catch (error) {
+        // Not kept: the next start must not try the refused choice again.
+        this.store = null;
+        throw error;
+      }
+      this.store = created;
+      return `store ${created.storeId} (${created.name})`;
+    });
+  }
+
+  /** The store server runs on a data folder that was there already (made by `omnistation init`,
+   * or by an earlier run): its store is the one, and the step is done. */
+  adoptStore(store: WizardStoreInput): void {
+    if (this.steps.store.status === 'done' && this.store?.storeId === store.storeId && this.store.name === store.name) return;
+    const existed = this.steps.store.status !== 'done' && this.busy !== 'store';
+    this.store = { storeId: store.storeId, name: store.name };
+    if (this.busy !== 'store') this.set('store', 'done', `store ${store.storeId} (${store.name})${existed ? ', data folder already there' : ''}`);
   }
 
   async register(input: unknown): Promise<WizardState> {
     const parsed = parseRegisterInput(input);
+    this.assertStore();
     if (this.steps.register.status === 'done') throw new WizardInputError('this store is already registered');
     return this.run('register', async () => {
       const { storeId } = await this.env.actions.register(parsed);
@@ -156,23 +207,26 @@ export class Wizard {
 
   async setCredentials(input: unknown): Promise<WizardState> {
     const { pin, passphrase } = parseCredentialsInput(input);
+    this.assertStore();
     return this.run('credentials', async () => {
       await this.env.actions.setStaffPin(pin);
-      this.env.saveAdminPassphraseHash(hashAdminPassphrase(passphrase));
+      this.env.saveAdminPassphraseHash(await hashAdminPassphrase(passphrase));
       return 'staff PIN and admin passphrase set';
     });
   }
 
   async configureDevices(input: unknown): Promise<WizardState> {
-    const readers = parseReaderChoices(input);
+    const devices = parseDevicesInput(input);
     return this.run('devices', async () => {
-      await this.env.saveReaders(readers);
-      return readers.length === 0 ? 'no RFID readers configured' : `${readers.length} reader type(s) configured`;
+      await this.env.saveDevices(devices);
+      const readers = devices.readers.length === 0 ? 'no RFID readers' : `${devices.readers.length} reader type(s)`;
+      return `BLE radio ${devices.radio ? 'on' : 'off'}, ${readers}`;
     });
   }
 
   async importCatalogue(): Promise<WizardState> {
     this.assertIdle();
+    this.assertStore();
     const file = await this.env.pickCatalogueFile();
     if (!file) return this.state();
     return this.run('catalogue', async () => {
@@ -229,10 +283,14 @@ export class Wizard {
     if (this.busy) throw new WizardInputError(`the ${this.busy} step is still running`);
   }
 
+  private assertStore(): void {
+    if (this.steps.store.status !== 'done') throw new WizardInputError('create the store first (its id and name)');
+  }
+
   private set(step: WizardStepId, status: WizardStepStatus, detail: string | null): void {
     this.steps[step] = { status, detail };
     const tmp = `${this.env.stateFile}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.steps, null, 2));
+    writeFileSync(tmp, JSON.stringify({ ...this.steps, storeChoice: this.store }, null, 2));
     renameSync(tmp, this.env.stateFile);
   }
 
@@ -240,10 +298,15 @@ export class Wizard {
     const fresh = Object.fromEntries(WIZARD_STEPS.map((s) => [s.id, { status: 'pending', detail: null }])) as Persisted;
     if (!existsSync(this.env.stateFile)) return fresh;
     try {
-      const stored = JSON.parse(readFileSync(this.env.stateFile, 'utf8')) as Partial<Persisted>;
+      const stored = JSON.parse(readFileSync(this.env.stateFile, 'utf8')) as Partial<Persisted> & { storeChoice?: unknown };
       for (const { id } of WIZARD_STEPS) {
         const entry = stored[id];
         if (entry && ['pending', 'done', 'skipped', 'failed'].includes(entry.status)) fresh[id] = { status: entry.status, detail: entry.detail ?? null };
+      }
+      try {
+        if (stored.storeChoice) this.store = parseStoreInput(stored.storeChoice);
+      } catch {
+        // A hand-edited choice that no longer validates is asked for again.
       }
     } catch {
       // A damaged progress file only means doing the wizard again.

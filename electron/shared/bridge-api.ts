@@ -20,11 +20,16 @@ export interface StoreServerStatus {
 export type RadioStatusState = 'starting' | 'scanning' | 'unavailable' | 'powered-off' | 'stopped' | 'absent';
 
 export interface DeviceStatus {
-  radio: { state: RadioStatusState; detail: string | null; advertsSeen: number };
+  /** `enabled` false: IT turned the BLE radio off in the station settings. */
+  radio: { state: RadioStatusState; detail: string | null; advertsSeen: number; enabled: boolean };
   readers: {
     /** Why no reader can be seen (driver missing), else null. */
     detail: string | null;
-    connected: { id: string; product: string | null; mode: 'keyboard-wedge' | 'raw'; taps: number }[];
+    connected: { id: string; product: string | null; vendorId: number; productId: number; mode: 'keyboard-wedge' | 'raw'; taps: number }[];
+    /** The last read that was a tag id (the wizard's live test shows it). */
+    lastRead: { readerId: string; text: string; tag: string; at: number } | null;
+    /** The last read that was no tag id, or a reader that failed. */
+    lastIssue: { readerId: string | null; message: string; text: string | null; at: number } | null;
   };
 }
 
@@ -42,7 +47,7 @@ export interface ShellInfo {
   updateChannel: string;
 }
 
-export type WizardStepId = 'register' | 'credentials' | 'devices' | 'catalogue' | 'labels';
+export type WizardStepId = 'store' | 'register' | 'credentials' | 'devices' | 'catalogue' | 'labels';
 export type WizardStepStatus = 'pending' | 'done' | 'skipped' | 'failed';
 
 export interface WizardState {
@@ -51,6 +56,19 @@ export interface WizardState {
   busy: WizardStepId | null;
   /** Every required step done and the others done or skipped: the station can open. */
   complete: boolean;
+  /** The store this station holds, once its data folder exists (or is being created). */
+  store: { storeId: string; name: string } | null;
+  /** The device settings in force now (station-config.json). */
+  devices: WizardDevicesInput;
+  /** An admin passphrase exists and this window has not been unlocked with it: every step but
+   * `state` and `unlock` is refused. */
+  locked: boolean;
+}
+
+export interface WizardStoreInput {
+  /** 4-32 characters of A-Z, 0-9 and - (as `omnistation init --store-id`); printed on labels. */
+  storeId: string;
+  name: string;
 }
 
 export interface WizardRegisterInput {
@@ -70,7 +88,28 @@ export interface WizardReaderChoice {
   vendorId: number;
   productId: number;
   mode: 'keyboard-wedge' | 'raw';
+  /** How a keyboard-wedge reader prints card ids (see `--reader VID:PID:mode:format`). */
+  format: 'hex' | 'decimal' | 'auto';
 }
+
+export interface WizardDevicesInput {
+  /** The BLE radio (presence of shoppers' phones) on or off. */
+  radio: boolean;
+  readers: WizardReaderChoice[];
+}
+
+export interface AdminStatus {
+  /** A passphrase exists (set in the wizard). */
+  set: boolean;
+  /** This window may do IT's actions now (always true while no passphrase exists). */
+  unlocked: boolean;
+  until: number | null;
+}
+
+export type AdminUnlockResult =
+  | { ok: true; until: number }
+  /** `throttled`: too many wrong guesses, try again at `retryAt`. */
+  | { ok: false; reason: 'wrong' | 'throttled' | 'not-set'; retryAt: number | null };
 
 export interface WizardProgress {
   step: WizardStepId;
@@ -95,13 +134,23 @@ export interface BridgeApi {
     onStatus(listener: (status: DeviceStatus) => void): Unsubscribe;
   };
   readonly kiosk: { info(): Promise<KioskInfo> };
+  /** The admin passphrase that guards IT's actions (monitor and wizard windows). */
+  readonly admin: {
+    status(): Promise<AdminStatus>;
+    unlock(passphrase: string): Promise<AdminUnlockResult>;
+    lock(): Promise<AdminStatus>;
+    /** Opens the wizard again (it asks for the passphrase itself before changing anything). */
+    openWizard(): Promise<void>;
+  };
   /** IT's first-run wizard (its own window only). */
   readonly wizard: {
     state(): Promise<WizardState>;
+    /** Creates the store's data folder with this id and name (first run only). */
+    chooseStore(input: WizardStoreInput): Promise<WizardState>;
     register(input: WizardRegisterInput): Promise<WizardState>;
     setCredentials(input: WizardCredentialsInput): Promise<WizardState>;
-    /** Saves the readers to open; the device panel (devices.status) is the live test. */
-    configureDevices(readers: WizardReaderChoice[]): Promise<WizardState>;
+    /** Saves the radio and readers and opens them at once; devices.status is the live test. */
+    configureDevices(input: WizardDevicesInput): Promise<WizardState>;
     /** Asks IT for the file in a system dialog, then imports it all or nothing. */
     importCatalogue(): Promise<WizardState>;
     /** Asks where to save the label sheet (PDF), writes it and opens it for printing. */
@@ -125,6 +174,11 @@ export const CHANNELS = {
   devicesStatus: 'omnistation:devices:status',
   devicesStatusEvent: 'omnistation:devices:status-event',
   kioskInfo: 'omnistation:kiosk:info',
+  adminStatus: 'omnistation:admin:status',
+  adminUnlock: 'omnistation:admin:unlock',
+  adminLock: 'omnistation:admin:lock',
+  adminOpenWizard: 'omnistation:admin:open-wizard',
+  wizardStore: 'omnistation:wizard:store',
   wizardState: 'omnistation:wizard:state',
   wizardRegister: 'omnistation:wizard:register',
   wizardCredentials: 'omnistation:wizard:credentials',
@@ -147,6 +201,11 @@ export interface InvokeResults {
   [CHANNELS.serverRestart]: void;
   [CHANNELS.devicesStatus]: DeviceStatus;
   [CHANNELS.kioskInfo]: KioskInfo;
+  [CHANNELS.adminStatus]: AdminStatus;
+  [CHANNELS.adminUnlock]: AdminUnlockResult;
+  [CHANNELS.adminLock]: AdminStatus;
+  [CHANNELS.adminOpenWizard]: void;
+  [CHANNELS.wizardStore]: WizardState;
   [CHANNELS.wizardState]: WizardState;
   [CHANNELS.wizardRegister]: WizardState;
   [CHANNELS.wizardCredentials]: WizardState;
@@ -165,10 +224,15 @@ export interface InvokeArguments {
   [CHANNELS.serverRestart]: void;
   [CHANNELS.devicesStatus]: void;
   [CHANNELS.kioskInfo]: void;
+  [CHANNELS.adminStatus]: void;
+  [CHANNELS.adminUnlock]: string;
+  [CHANNELS.adminLock]: void;
+  [CHANNELS.adminOpenWizard]: void;
+  [CHANNELS.wizardStore]: WizardStoreInput;
   [CHANNELS.wizardState]: void;
   [CHANNELS.wizardRegister]: WizardRegisterInput;
   [CHANNELS.wizardCredentials]: WizardCredentialsInput;
-  [CHANNELS.wizardDevices]: WizardReaderChoice[];
+  [CHANNELS.wizardDevices]: WizardDevicesInput;
   [CHANNELS.wizardCatalogue]: void;
   [CHANNELS.wizardLabels]: void;
   [CHANNELS.wizardSkip]: WizardStepId;

@@ -15,6 +15,8 @@ export interface StartRequest {
   secrets: Record<string, string> | null;
   /** Store id for a fresh data folder (the wizard picks one; otherwise one is generated). */
   storeId: string | null;
+  /** Store name for a fresh data folder (the wizard asks; otherwise the id). */
+  storeName: string | null;
 }
 
 /** Work the first-run wizard needs done against the open station (its database and secrets). */
@@ -40,7 +42,7 @@ export type DeviceCommand = 'start' | 'stop';
 
 export type UtilityToMain =
   /** `firstRunPin`: the staff PIN of a data folder created by this start, shown to IT once. */
-  | { type: 'ready'; url: string; storeId: string; firstRunPin: string | null }
+  | { type: 'ready'; url: string; storeId: string; storeName: string; firstRunPin: string | null }
   | { type: 'start-failed'; message: string }
   | { type: 'stopped' }
   | { type: 'radio-command'; command: DeviceCommand }

@@ -25,7 +25,7 @@ export interface RunningStoreServer {
 /** The store-server functions used, injected so tests need no database. */
 export interface StoreServerApi {
   isStation(dataDir: string): boolean;
-  initStation(options: { dataDir: string; storeId: string }): { station: { close(): void }; pin: string };
+  initStation(options: { dataDir: string; storeId: string; name?: string }): { station: { close(): void }; pin: string };
   generateStoreId(): string;
   startStoreServer(options: StartOptions): Promise<RunningStoreServer>;
   logger?: StartOptions['logger'];
@@ -91,7 +91,11 @@ export function runStoreHost(port: ParentPortLike, api: StoreServerApi, exit: (c
     try {
       let firstRunPin: string | null = null;
       if (!api.isStation(request.dataDir)) {
-        const { station, pin } = api.initStation({ dataDir: request.dataDir, storeId: request.storeId ?? api.generateStoreId() });
+        const { station, pin } = api.initStation({
+          dataDir: request.dataDir,
+          storeId: request.storeId ?? api.generateStoreId(),
+          ...(request.storeName ? { name: request.storeName } : {}),
+        });
         station.close();
         firstRunPin = pin;
       }
@@ -109,7 +113,7 @@ export function runStoreHost(port: ParentPortLike, api: StoreServerApi, exit: (c
         options.secrets = secrets;
       }
       const server = await api.startStoreServer(options);
-      post({ type: 'ready', url: server.url, storeId: server.station.config.storeId, firstRunPin });
+      post({ type: 'ready', url: server.url, storeId: server.station.config.storeId, storeName: server.station.config.name, firstRunPin });
       return server;
     } catch (error) {
       post({ type: 'start-failed', message: (error as Error).message });

@@ -64,7 +64,7 @@ function link() {
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
-async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 15_000): Promise<T> {
+async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 40_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const value = await probe();
@@ -155,8 +155,14 @@ describe('main device bridge', () => {
     expect(types).toEqual(['radio-state', 'radio-state', 'hid-readers', 'hid-readers', 'radio-advert', 'hid-tap']);
     expect(sent.at(-1)).toMatchObject({ type: 'hid-tap', tap: { readerId: 'reader-1', tag: '04A1B2C3' } });
     expect(bridge.status()).toEqual({
-      radio: { state: 'scanning', detail: null, advertsSeen: 1 },
-      readers: { detail: null, connected: [{ id: 'reader-1', product: 'ACR122', mode: 'keyboard-wedge', taps: 1 }] },
+      radio: { state: 'scanning', detail: null, advertsSeen: 1, enabled: true },
+      readers: {
+        detail: null,
+        connected: [{ id: 'reader-1', product: 'ACR122', vendorId: expect.any(Number), productId: expect.any(Number), mode: 'keyboard-wedge', taps: 1 }],
+        // The wizard's live test: what the reader sent and the tag it made of it.
+        lastRead: { readerId: 'reader-1', text: '04A1B2C3', tag: '04A1B2C3', at: expect.any(Number) },
+        lastIssue: null,
+      },
     });
     sent.length = 0;
     bridge.replay();
@@ -164,6 +170,44 @@ describe('main device bridge', () => {
       { type: 'radio-state', state: 'scanning', detail: null },
       { type: 'hid-readers', readers: [expect.objectContaining({ id: 'reader-1' })], unavailable: null },
     ]);
+    await bridge.close();
+  });
+
+  it('the wizard turns the radio off and on while running; a running scan carries over', async () => {
+    const sent: MainToUtility[] = [];
+    const radios: FakeRadio[] = [];
+    const make = () => {
+      const radio = new FakeRadio();
+      radios.push(radio);
+      return radio;
+    };
+    const statuses: boolean[] = [];
+    const bridge = new MainDeviceBridge({ factories: { radio: make }, send: (m) => sent.push(m), onStatus: (s) => statuses.push(s.radio.enabled) });
+    await bridge.open();
+    await bridge.handle({ type: 'radio-command', command: 'start' });
+    sent.length = 0;
+    await bridge.reopenRadio(undefined);
+    expect(radios[0]!.state).toBe('stopped');
+    expect(bridge.status().radio).toEqual({ state: 'absent', detail: 'BLE radio turned off in the station settings', advertsSeen: 0, enabled: false });
+    expect(sent).toEqual([{ type: 'radio-state', state: 'unavailable', detail: 'BLE radio turned off in the station settings' }]);
+    await bridge.reopenRadio(make);
+    // The store server had asked for a scan: the new radio scans without being asked again.
+    expect(radios[1]!.starts).toBe(1);
+    expect(bridge.status().radio).toMatchObject({ state: 'scanning', enabled: true });
+    expect(sent.at(-1)).toEqual({ type: 'radio-state', state: 'scanning', detail: null });
+    expect(statuses.at(-1)).toBe(true);
+    await bridge.close();
+  });
+
+  it('a read that is no tag id shows in the live test as an issue with its text', async () => {
+    const hub = new VirtualHidHub({ viaReports: false });
+    const bridge = new MainDeviceBridge({ factories: { readers: () => hub }, send: () => {} });
+    await bridge.open();
+    await bridge.handle({ type: 'hid-command', command: 'start' });
+    hub.plug({ id: 'reader-1' });
+    hub.type('reader-1', 'hello');
+    expect(bridge.status().readers.lastIssue).toMatchObject({ readerId: 'reader-1', text: expect.stringContaining('hello') });
+    expect(bridge.status().readers.lastRead).toBeNull();
     await bridge.close();
   });
 
@@ -195,6 +239,7 @@ describe('store server in the utility process, fed by the main process\'s device
     dir = undefined;
   });
 
+  // A real store server starts in-process here: slow on a busy 2-core machine.
   it('first start creates the data folder, readers and taps reach the device panel, shutdown closes it', async () => {
     dir = mkdtempSync(join(tmpdir(), 'omni-utility-'));
     const channel = link();
@@ -214,7 +259,7 @@ describe('store server in the utility process, fed by the main process\'s device
 
     channel.sendToUtility({
       type: 'start',
-      request: { dataDir: join(dir, 'station'), port: 0, host: '127.0.0.1', rendererDir: join(dir, 'no-renderer'), secrets: null, storeId: 'SHOP-0042' },
+      request: { dataDir: join(dir, 'station'), port: 0, host: '127.0.0.1', rendererDir: join(dir, 'no-renderer'), secrets: null, storeId: 'SHOP-0042', storeName: 'Gangnam shop' },
     });
     const ready = await until(() => fromUtility.find((m) => m.type === 'ready'), 15_000);
     if (ready.type !== 'ready') throw new Error('unreachable');
@@ -262,7 +307,7 @@ describe('store server in the utility process, fed by the main process\'s device
     runStoreHost(channel.port, { isStation, initStation, generateStoreId, startStoreServer, logger: false }, (code) => exits.push(code));
     channel.sendToUtility({
       type: 'start',
-      request: { dataDir: join(dir, 'station'), port: 0, host: '127.0.0.1', rendererDir: dir, secrets: null, storeId: 'not a store id' },
+      request: { dataDir: join(dir, 'station'), port: 0, host: '127.0.0.1', rendererDir: dir, secrets: null, storeId: 'not a store id', storeName: null },
     });
     const failed = await until(() => fromUtility.find((m) => m.type === 'start-failed'));
     expect(failed).toMatchObject({ message: expect.stringMatching(/store id/) });

@@ -49,15 +49,20 @@ describe('IPC sender validation', () => {
     const refused: string[] = [];
     let restarts = 0;
     const received: unknown[] = [];
-    const wizardState = { steps: [], busy: null, complete: false };
+    const wizardState = { steps: [], busy: null, complete: false, store: null, devices: { radio: true, readers: [] }, locked: false };
     const handlers: BridgeHandlers = {
       [CHANNELS.shellInfo]: () => ({ appVersion: '1', platform: 'linux', packaged: false, updateChannel: 'latest' }),
       [CHANNELS.serverStatus]: () => ({ state: 'running', url: SERVER, restarts: 0, nextRestartAt: null, lastExit: null }),
       [CHANNELS.serverRestart]: () => {
         restarts += 1;
       },
-      [CHANNELS.devicesStatus]: () => ({ radio: { state: 'absent', detail: null, advertsSeen: 0 }, readers: { detail: null, connected: [] } }),
+      [CHANNELS.devicesStatus]: () => ({ radio: { state: 'absent', detail: null, advertsSeen: 0, enabled: false }, readers: { detail: null, connected: [], lastRead: null, lastIssue: null } }),
       [CHANNELS.kioskInfo]: ({ role }) => ({ locked: role === 'kiosk', displayLabel: 'd' }),
+      [CHANNELS.adminStatus]: () => ({ set: true, unlocked: false, until: null }),
+      [CHANNELS.adminUnlock]: () => ({ ok: false, reason: 'wrong', retryAt: null }),
+      [CHANNELS.adminLock]: () => ({ set: true, unlocked: false, until: null }),
+      [CHANNELS.adminOpenWizard]: () => {},
+      [CHANNELS.wizardStore]: () => wizardState,
       [CHANNELS.wizardState]: () => wizardState,
       [CHANNELS.wizardRegister]: (_c, input) => {
         received.push(input);
@@ -84,6 +89,9 @@ describe('IPC sender validation', () => {
     await registered.get(CHANNELS.wizardRegister)!(event(3, 'app://station/wizard.html'), { centralUrl: 'x' } as never);
     expect(received).toEqual([{ centralUrl: 'x' }]);
     await expect(registered.get(CHANNELS.wizardRegister)!(event(1, `${SERVER}/monitor/`))).rejects.toThrow(/^refused$/);
+    // The admin passphrase is IT's: the shopper-facing kiosk may not even try it.
+    await expect(registered.get(CHANNELS.adminUnlock)!(event(2, `${SERVER}/kiosk/`), 'guess')).rejects.toThrow(/^refused$/);
+    await expect(registered.get(CHANNELS.adminUnlock)!(event(1, `${SERVER}/monitor/`), 'guess')).resolves.toMatchObject({ ok: false });
   });
 
   it('broadcasts to live windows and forgets destroyed ones', () => {

@@ -33,8 +33,9 @@ beforeAll(async () => {
 describe('preload bridge', () => {
   it('exposes exactly one object, under the declared name, with only the declared members', () => {
     expect([...exposed.keys()]).toEqual([BRIDGE_GLOBAL]);
-    expect(Object.keys(api).sort()).toEqual(['devices', 'kiosk', 'server', 'shell', 'wizard']);
-    expect(Object.keys(api.wizard).sort()).toEqual(['configureDevices', 'finish', 'importCatalogue', 'onProgress', 'printLabels', 'register', 'setCredentials', 'skip', 'state']);
+    expect(Object.keys(api).sort()).toEqual(['admin', 'devices', 'kiosk', 'server', 'shell', 'wizard']);
+    expect(Object.keys(api.wizard).sort()).toEqual(['chooseStore', 'configureDevices', 'finish', 'importCatalogue', 'onProgress', 'printLabels', 'register', 'setCredentials', 'skip', 'state']);
+    expect(Object.keys(api.admin).sort()).toEqual(['lock', 'openWizard', 'status', 'unlock']);
     expect(Object.keys(api.server).sort()).toEqual(['onStatus', 'restart', 'status']);
     // Nothing that would hand the page Electron itself.
     expect(JSON.stringify(Object.keys(api))).not.toMatch(/ipc|send|invoke|require/i);
@@ -52,11 +53,14 @@ describe('preload bridge', () => {
   it('wizard calls carry their one argument to the declared channel', async () => {
     invoked.length = 0;
     args.length = 0;
+    const devices = { radio: false, readers: [{ vendorId: 1, productId: 2, mode: 'raw' as const, format: 'hex' as const }] };
     await api.wizard.skip('labels');
-    await api.wizard.configureDevices([{ vendorId: 1, productId: 2, mode: 'raw' }]);
+    await api.wizard.configureDevices(devices);
+    await api.wizard.chooseStore({ storeId: 'SHOP-0042', name: 'Gangnam' });
+    await api.admin.unlock('correct horse battery');
     await api.wizard.finish();
-    expect(invoked).toEqual([CHANNELS.wizardSkip, CHANNELS.wizardDevices, CHANNELS.wizardFinish]);
-    expect(args).toEqual([['labels'], [[{ vendorId: 1, productId: 2, mode: 'raw' }]], []]);
+    expect(invoked).toEqual([CHANNELS.wizardSkip, CHANNELS.wizardDevices, CHANNELS.wizardStore, CHANNELS.adminUnlock, CHANNELS.wizardFinish]);
+    expect(args).toEqual([['labels'], [devices], [{ storeId: 'SHOP-0042', name: 'Gangnam' }], ['correct horse battery'], []]);
   });
 
   it('subscriptions pass the payload only, and unsubscribe', () => {

@@ -59,7 +59,7 @@ class FakeChild implements UtilityChild {
   }
 }
 
-const REQUEST: StartRequest = { dataDir: '/data', port: 8080, host: '0.0.0.0', rendererDir: '/r', secrets: null, storeId: null };
+const REQUEST: StartRequest = { dataDir: '/data', port: 8080, host: '0.0.0.0', rendererDir: '/r', secrets: null, storeId: null, storeName: null };
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 function setup(options: Partial<ConstructorParameters<typeof UtilityHost>[0]> = {}) {
@@ -87,13 +87,30 @@ describe('backoff', () => {
 });
 
 describe('utility host', () => {
+  it('halt: a store that could not be created is not retried until the wizard starts it again', async () => {
+    const { host, last, timers, children } = setup();
+    host.start();
+    await flush();
+    last().emit('message', { type: 'start-failed', message: '/data is not empty' });
+    last().emit('exit', 1);
+    expect(host.status()).toMatchObject({ state: 'restarting', lastExit: { reason: '/data is not empty' } });
+    await host.halt();
+    expect(host.status().state).toBe('stopped');
+    timers.advance(120_000);
+    expect(children).toHaveLength(1);
+    host.start();
+    await flush();
+    expect(children).toHaveLength(2);
+    expect(host.status().state).toBe('starting');
+  });
+
   it('starts the store server with the start request and reports running on ready', async () => {
     const { host, last, statuses } = setup();
     host.start();
     await flush();
     expect(host.status().state).toBe('starting');
     expect(last().received).toEqual([{ type: 'start', request: REQUEST }]);
-    last().emit('message', { type: 'ready', url: 'http://127.0.0.1:8080', storeId: 'ST-1', firstRunPin: null });
+    last().emit('message', { type: 'ready', url: 'http://127.0.0.1:8080', storeId: 'ST-1', storeName: 'Shop 1', firstRunPin: null });
     expect(host.status()).toMatchObject({ state: 'running', url: 'http://127.0.0.1:8080', restarts: 0 });
     expect(statuses.map((s) => s.state)).toEqual(['starting', 'running']);
   });
@@ -128,7 +145,7 @@ describe('utility host', () => {
     expect(host.status().nextRestartAt! - timers.now()).toBe(2000);
     timers.advance(2000);
     await flush();
-    last().emit('message', { type: 'ready', url: 'http://127.0.0.1:8080', storeId: 'ST-1', firstRunPin: null });
+    last().emit('message', { type: 'ready', url: 'http://127.0.0.1:8080', storeId: 'ST-1', storeName: 'Shop 1', firstRunPin: null });
     timers.advance(DEFAULT_BACKOFF.stableMs + 1);
     last().emit('exit', 9);
     expect(host.status().nextRestartAt! - timers.now()).toBe(1000);
@@ -178,7 +195,7 @@ describe('utility host', () => {
     const { host, timers, last, children } = setup();
     host.start();
     await flush();
-    last().emit('message', { type: 'ready', url: 'http://127.0.0.1:8080', storeId: 'ST-1', firstRunPin: null });
+    last().emit('message', { type: 'ready', url: 'http://127.0.0.1:8080', storeId: 'ST-1', storeName: 'Shop 1', firstRunPin: null });
     let stopped = false;
     const stopping = host.stop().then(() => (stopped = true));
     expect(host.status().state).toBe('stopping');
@@ -230,14 +247,14 @@ describe('utility host', () => {
     host.start();
     await flush();
     const first = last();
-    first.emit('message', { type: 'ready', url: 'http://127.0.0.1:8080', storeId: 'ST-1', firstRunPin: null });
+    first.emit('message', { type: 'ready', url: 'http://127.0.0.1:8080', storeId: 'ST-1', storeName: 'Shop 1', firstRunPin: null });
     expect(host.send({ type: 'hid-readers', readers: [], unavailable: null })).toBe(true);
     first.emit('exit', 1);
     expect(host.send({ type: 'hid-readers', readers: [], unavailable: null })).toBe(false);
     timers.advance(1000);
     await flush();
     // Late messages from the dead process must not flip the new one's state.
-    first.emit('message', { type: 'ready', url: 'http://127.0.0.1:9999', storeId: 'ST-1', firstRunPin: null });
+    first.emit('message', { type: 'ready', url: 'http://127.0.0.1:9999', storeId: 'ST-1', storeName: 'Shop 1', firstRunPin: null });
     expect(host.status()).toMatchObject({ state: 'starting', url: null });
   });
 
@@ -245,7 +262,7 @@ describe('utility host', () => {
     const { host, last, children } = setup();
     host.start();
     await flush();
-    last().emit('message', { type: 'ready', url: 'http://127.0.0.1:8080', storeId: 'ST-1', firstRunPin: null });
+    last().emit('message', { type: 'ready', url: 'http://127.0.0.1:8080', storeId: 'ST-1', storeName: 'Shop 1', firstRunPin: null });
     const restarting = host.restart();
     expect(last().received.at(-1)).toEqual({ type: 'shutdown' });
     last().emit('exit', 0);
@@ -253,7 +270,7 @@ describe('utility host', () => {
     await flush();
     expect(children).toHaveLength(2);
     expect(host.status()).toMatchObject({ state: 'starting', restarts: 0 });
-    last().emit('message', { type: 'ready', url: 'http://127.0.0.1:8080', storeId: 'ST-1', firstRunPin: null });
+    last().emit('message', { type: 'ready', url: 'http://127.0.0.1:8080', storeId: 'ST-1', storeName: 'Shop 1', firstRunPin: null });
     const again = host.restart();
     const quitting = host.stop();
     last().emit('exit', 0);

@@ -6,9 +6,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WizardProgress, WizardReaderChoice } from '../../electron/shared/bridge-api.js';
+import type { WizardDevicesInput, WizardProgress, WizardStoreInput } from '../../electron/shared/bridge-api.js';
 import type { MainToUtility, UtilityToMain } from '../../electron/shared/utility-messages.js';
-import { hashAdminPassphrase, verifyAdminPassphrase, Wizard, WizardInputError, type WizardActions, type WizardEnvironment } from '../../electron/main/wizard.js';
+import { verifyAdminPassphrase } from '../../electron/main/admin-gate.js';
+import { Wizard, WizardInputError, type WizardActions, type WizardEnvironment } from '../../electron/main/wizard.js';
 import { UtilityWizardActions } from '../../electron/main/wizard-client.js';
 import { runStoreHost, type ParentPortLike } from '../../electron/utility/store-host.js';
 import { generateStoreId, initStation, isStation } from '../../server/store/station.js';
@@ -19,7 +20,7 @@ const GOOD = { pin: '582913', pinConfirm: '582913', passphrase: 'correct horse b
 function fakeEnv(overrides: Partial<WizardEnvironment> = {}) {
   const calls: string[] = [];
   const progress: WizardProgress[] = [];
-  const saved: { hash?: string; readers?: WizardReaderChoice[]; opened?: string } = {};
+  const saved: { hash?: string; devices?: WizardDevicesInput; opened?: string; created?: WizardStoreInput[] } = { created: [] };
   const actions: WizardActions = {
     register: async (input) => {
       calls.push(`register ${input.centralUrl}`);
@@ -40,8 +41,13 @@ function fakeEnv(overrides: Partial<WizardEnvironment> = {}) {
   const env: WizardEnvironment = {
     actions,
     stateFile: join(mkdtempSync(join(tmpdir(), 'omni-wizard-')), 'wizard-state.json'),
+    createStore: async (choice) => {
+      saved.created!.push(choice);
+      return choice;
+    },
     saveAdminPassphraseHash: (hash) => void (saved.hash = hash),
-    saveReaders: async (readers) => void (saved.readers = readers),
+    saveDevices: async (devices) => void (saved.devices = devices),
+    currentDevices: () => saved.devices ?? { radio: true, readers: [] },
     pickCatalogueFile: async () => '/media/usb/catalogue.csv',
     pickLabelsFile: async () => '/home/it/labels',
     openFile: async (file) => void (saved.opened = file),
@@ -52,18 +58,75 @@ function fakeEnv(overrides: Partial<WizardEnvironment> = {}) {
 }
 
 const status = (wizard: Wizard, id: string) => wizard.state().steps.find((s) => s.id === id)!;
+const STORE = { storeId: 'SHOP-0042', name: 'Gangnam 1' };
+/** A wizard whose store exists already (most steps need the store server's data folder). */
+function withStore(env: WizardEnvironment): Wizard {
+  const wizard = new Wizard(env);
+  wizard.adoptStore(STORE);
+  return wizard;
+}
 
 describe('wizard steps', () => {
   it('starts with every step to do and cannot finish yet', () => {
     const wizard = new Wizard(fakeEnv().env);
     expect(wizard.state().steps.map((s) => [s.id, s.status, s.optional])).toEqual([
+      ['store', 'pending', false],
       ['register', 'pending', true],
       ['credentials', 'pending', false],
       ['devices', 'pending', true],
       ['catalogue', 'pending', false],
       ['labels', 'pending', true],
     ]);
-    expect(() => wizard.finish()).toThrow(/still to do: register, credentials, devices, catalogue, labels/);
+    expect(() => wizard.finish()).toThrow(/still to do: store, register, credentials, devices, catalogue, labels/);
+    expect(wizard.state()).toMatchObject({ store: null, locked: false, devices: { radio: true, readers: [] } });
+  });
+
+  it.each([
+    [{ storeId: 'ab12', name: 'x' }, /4-32 characters of A-Z/],
+    [{ storeId: 'AB1', name: 'x' }, /4-32 characters/],
+    [{ storeId: 'A'.repeat(33), name: 'x' }, /4-32 characters/],
+    [{ storeId: 'SHOP 42', name: 'x' }, /4-32 characters/],
+    [{ storeId: 'SHOP-42', name: '  ' }, /name is required/],
+    [{ storeId: 'SHOP-42', name: 'two\nlines' }, /one line/],
+    [{ storeId: 'SHOP-42', name: 'n'.repeat(101) }, /too long/],
+    ['SHOP-42', /missing/],
+  ])('refuses store choice %# like `omnistation init` does', async (input, reason) => {
+    const { env, saved } = fakeEnv();
+    await expect(new Wizard(env).chooseStore(input)).rejects.toThrow(reason);
+    expect(saved.created).toEqual([]);
+  });
+
+  it('store: IT\'s id and name create the data folder, once; the choice survives a restart', async () => {
+    const { env, saved } = fakeEnv();
+    const wizard = new Wizard(env);
+    await expect(wizard.setCredentials(GOOD)).rejects.toThrow(/create the store first/);
+    await wizard.chooseStore({ storeId: ' SEOUL-GANGNAM-01 ', name: ' 강남 1호점 ' });
+    expect(saved.created).toEqual([{ storeId: 'SEOUL-GANGNAM-01', name: '강남 1호점' }]);
+    expect(wizard.state().store).toEqual({ storeId: 'SEOUL-GANGNAM-01', name: '강남 1호점' });
+    expect(status(wizard, 'store')).toMatchObject({ status: 'done', detail: 'store SEOUL-GANGNAM-01 (강남 1호점)' });
+    await expect(wizard.chooseStore({ storeId: 'OTHER-1', name: 'x' })).rejects.toThrow(/cannot change/);
+    expect(new Wizard(env).storeChoice()).toEqual({ storeId: 'SEOUL-GANGNAM-01', name: '강남 1호점' });
+  });
+
+  it('store: a folder that could not be made is reported, forgotten and can be tried again', async () => {
+    let fail = true;
+    const { env } = fakeEnv();
+    const wizard = new Wizard({ ...env, createStore: async (c) => (fail ? Promise.reject(new Error('/data is not empty')) : c) });
+    await wizard.chooseStore(STORE);
+    expect(status(wizard, 'store')).toMatchObject({ status: 'failed', detail: '/data is not empty' });
+    expect(wizard.storeChoice()).toBeNull();
+    expect(new Wizard(env).storeChoice()).toBeNull();
+    fail = false;
+    await wizard.chooseStore(STORE);
+    expect(status(wizard, 'store').status).toBe('done');
+  });
+
+  it('store: a data folder already there (omnistation init) is adopted as the step done', () => {
+    const { env } = fakeEnv();
+    const wizard = new Wizard(env);
+    wizard.adoptStore({ storeId: 'INIT-0001', name: 'Made on the command line' });
+    expect(status(wizard, 'store')).toMatchObject({ status: 'done', detail: expect.stringMatching(/INIT-0001.*already there/) });
+    expect(new Wizard(env).state().store).toEqual({ storeId: 'INIT-0001', name: 'Made on the command line' });
   });
 
   it.each([
@@ -77,28 +140,27 @@ describe('wizard steps', () => {
     [null, /missing/],
   ])('refuses credentials %# with a reason IT can act on', async (input, reason) => {
     const { env, calls } = fakeEnv();
-    await expect(new Wizard(env).setCredentials(input)).rejects.toThrow(reason);
+    await expect(withStore(env).setCredentials(input)).rejects.toThrow(reason);
     expect(calls).toEqual([]);
   });
 
   it('sets the staff PIN in the store and seals only a slow hash of the passphrase', async () => {
     const { env, calls, saved } = fakeEnv();
-    const wizard = new Wizard(env);
+    const wizard = withStore(env);
     await wizard.setCredentials(GOOD);
     expect(calls).toEqual(['pin 582913']);
-    expect(saved.hash).toMatch(/^scrypt\$/);
+    expect(saved.hash).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(saved.hash).not.toContain('correct horse');
-    expect(verifyAdminPassphrase('correct horse battery', saved.hash!)).toBe(true);
-    expect(verifyAdminPassphrase('correct horse battery ', saved.hash!)).toBe(false);
+    expect(await verifyAdminPassphrase('correct horse battery', saved.hash!)).toBe(true);
+    expect(await verifyAdminPassphrase('correct horse battery ', saved.hash!)).toBe(false);
     expect(status(wizard, 'credentials')).toMatchObject({ status: 'done', detail: 'staff PIN and admin passphrase set' });
-    expect(hashAdminPassphrase('x')).not.toBe(hashAdminPassphrase('x'));
   });
 
   it('registration: checks the input, and a refusal by central is shown and can be retried', async () => {
     let refuse = true;
     const { env } = fakeEnv();
     const actions = { ...env.actions, register: async () => (refuse ? Promise.reject(new Error('central refused the registration (401 unauthorized)')) : { storeId: 'SHOP-0042' }) };
-    const wizard = new Wizard({ ...env, actions });
+    const wizard = withStore({ ...env, actions });
     await expect(wizard.register({ centralUrl: 'ftp://x', adminToken: 't', address: 'a' })).rejects.toThrow(/http/);
     await expect(wizard.register({ centralUrl: 'https://central.example', adminToken: '', address: 'a' })).rejects.toThrow(/adminToken is required/);
     const input = { centralUrl: 'https://central.example/some/path', adminToken: 'secret', address: '1 Main St' };
@@ -110,20 +172,34 @@ describe('wizard steps', () => {
     await expect(wizard.register(input)).rejects.toThrow(/already registered/);
   });
 
-  it('devices: validates reader ids and saves the choice', async () => {
+  it('devices: validates the radio choice and reader matchers, saves them, and shows them back', async () => {
     const { env, saved } = fakeEnv();
     const wizard = new Wizard(env);
-    await expect(wizard.configureDevices([{ vendorId: 70000, productId: 1, mode: 'raw' }])).rejects.toThrow(WizardInputError);
-    await expect(wizard.configureDevices([{ vendorId: 1, productId: 1, mode: 'bluetooth' }])).rejects.toThrow(WizardInputError);
-    await expect(wizard.configureDevices('all')).rejects.toThrow(WizardInputError);
-    await wizard.configureDevices([{ vendorId: 0x072f, productId: 0x2200, mode: 'keyboard-wedge', extra: 'dropped' }]);
-    expect(saved.readers).toEqual([{ vendorId: 0x072f, productId: 0x2200, mode: 'keyboard-wedge' }]);
+    const reader = (r: object) => ({ radio: true, readers: [r] });
+    await expect(wizard.configureDevices(reader({ vendorId: 70000, productId: 1, mode: 'raw' }))).rejects.toThrow(/0000-ffff/);
+    await expect(wizard.configureDevices(reader({ vendorId: 1, productId: 1, mode: 'bluetooth' }))).rejects.toThrow(WizardInputError);
+    await expect(wizard.configureDevices(reader({ vendorId: 1, productId: 1, mode: 'raw', format: 'octal' }))).rejects.toThrow(/hex, decimal or auto/);
+    await expect(wizard.configureDevices({ radio: 'yes', readers: [] })).rejects.toThrow(/BLE radio/);
+    await expect(wizard.configureDevices([{ vendorId: 1, productId: 1, mode: 'raw' }])).rejects.toThrow(/BLE radio/);
+    const twice = { vendorId: 1, productId: 2, mode: 'raw' };
+    await expect(wizard.configureDevices({ radio: true, readers: [twice, twice] })).rejects.toThrow(/twice/);
+    // Without a format a reader guesses (auto), as `--reader VID:PID` does.
+    await wizard.configureDevices({ radio: false, readers: [{ vendorId: 0x072f, productId: 0x2200, mode: 'keyboard-wedge', extra: 'dropped' }, { vendorId: 0x08ff, productId: 9, mode: 'raw', format: 'decimal' }] });
+    expect(saved.devices).toEqual({
+      radio: false,
+      readers: [
+        { vendorId: 0x072f, productId: 0x2200, mode: 'keyboard-wedge', format: 'auto' },
+        { vendorId: 0x08ff, productId: 9, mode: 'raw', format: 'decimal' },
+      ],
+    });
+    expect(status(wizard, 'devices')).toMatchObject({ status: 'done', detail: 'BLE radio off, 2 reader type(s)' });
+    expect(wizard.state().devices).toEqual(saved.devices);
   });
 
   it('catalogue: a cancelled dialog changes nothing; an import reports progress', async () => {
     let file: string | null = null;
     const { env, calls, progress } = fakeEnv({ pickCatalogueFile: async () => file });
-    const wizard = new Wizard(env);
+    const wizard = withStore(env);
     await wizard.importCatalogue();
     expect(status(wizard, 'catalogue').status).toBe('pending');
     file = '/media/usb/catalogue.csv';
@@ -138,7 +214,7 @@ describe('wizard steps', () => {
 
   it('labels: only after the catalogue; the sheet is a PDF and is opened for printing', async () => {
     const { env, calls, saved } = fakeEnv();
-    const wizard = new Wizard(env);
+    const wizard = withStore(env);
     await expect(wizard.printLabels()).rejects.toThrow(/import the catalogue before/);
     await wizard.importCatalogue();
     await wizard.printLabels();
@@ -150,8 +226,10 @@ describe('wizard steps', () => {
     const { env } = fakeEnv();
     const wizard = new Wizard(env);
     expect(() => wizard.skip('credentials')).toThrow(/cannot be skipped/);
+    expect(() => wizard.skip('store')).toThrow(/cannot be skipped/);
     expect(() => wizard.skip('everything')).toThrow(/no such wizard step/);
     for (const step of ['register', 'devices', 'labels']) wizard.skip(step);
+    await wizard.chooseStore(STORE);
     await wizard.setCredentials(GOOD);
     expect(wizard.state().complete).toBe(false);
     await wizard.importCatalogue();
@@ -162,7 +240,7 @@ describe('wizard steps', () => {
   it('one step at a time', async () => {
     let release!: () => void;
     const { env } = fakeEnv();
-    const wizard = new Wizard({ ...env, actions: { ...env.actions, setStaffPin: () => new Promise<void>((r) => (release = r)) } });
+    const wizard = withStore({ ...env, actions: { ...env.actions, setStaffPin: () => new Promise<void>((r) => (release = r)) } });
     const first = wizard.setCredentials(GOOD);
     expect(wizard.state().busy).toBe('credentials');
     await expect(wizard.importCatalogue()).rejects.toThrow(/credentials step is still running/);
@@ -173,10 +251,11 @@ describe('wizard steps', () => {
 
   it('resumes where it stopped after a restart, and survives a damaged progress file', async () => {
     const { env } = fakeEnv();
-    await new Wizard(env).setCredentials(GOOD);
+    await withStore(env).setCredentials(GOOD);
     new Wizard(env).skip('labels');
     const resumed = new Wizard(env).state();
     expect(resumed.steps.filter((s) => s.status !== 'pending').map((s) => [s.id, s.status])).toEqual([
+      ['store', 'done'],
       ['credentials', 'done'],
       ['labels', 'skipped'],
     ]);
@@ -256,7 +335,7 @@ describe('wizard work against a real store server', () => {
       return true;
     });
     runStoreHost(port, { isStation, initStation, generateStoreId, startStoreServer, logger: false }, () => {});
-    toUtility({ type: 'start', request: { dataDir: join(dir, 'station'), port: 0, host: '127.0.0.1', rendererDir: dir, secrets: null, storeId: 'SHOP-0042' } });
+    toUtility({ type: 'start', request: { dataDir: join(dir, 'station'), port: 0, host: '127.0.0.1', rendererDir: dir, secrets: null, storeId: 'SHOP-0042', storeName: 'Gangnam shop' } });
     const deadline = Date.now() + 30_000;
     while (!fromUtility.some((m) => m.type === 'ready')) {
       if (Date.now() > deadline) throw new Error('store server did not start');
@@ -266,6 +345,8 @@ describe('wizard work against a real store server', () => {
     if (ready?.type !== 'ready') throw new Error('unreachable');
     storeUrl = ready.url;
     pin = ready.firstRunPin!;
+    // The store IT named in the wizard is the one created.
+    expect(ready).toMatchObject({ storeId: 'SHOP-0042', storeName: 'Gangnam shop' });
   }, 60_000);
 
   afterAll(async () => {

@@ -106,7 +106,7 @@ describe('two central processes on one database', () => {
     db.close();
   });
 
-  it.skipIf(!PG_URL)(`store a batch sent to both at once exactly once (PostgreSQL${PG_URL ? '' : ': skipped, set OMNI_TEST_PG_URL'})`, async () => {
+  it.skipIf(!PG_URL)(`store a batch sent to both at once exactly once (PostgreSQL${PG_URL ? '' : ': skipped, set OMNI_TEST_PG_URL'})`, { timeout: 60_000 }, async () => {
     const name = `omni_cli_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();

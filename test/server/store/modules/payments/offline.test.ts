@@ -36,7 +36,8 @@ describe('offline acceptance', () => {
 
     h.t.app.station.forwarder!.start();
     await expect.poll(() => h.t.app.station.forwarder!.status.attempt).toBeGreaterThanOrEqual(2);
-    expect(h.t.app.station.forwarder!.status.state).toBe('retrying');
+    // Between attempts it waits in 'retrying' (an attempt in flight shows 'working' for a moment).
+    await expect.poll(() => h.t.app.station.forwarder!.status.state).toBe('retrying');
     await h.central.start();
     await expect.poll(async () => (await h.order(orderId)).paymentState, { timeout: 5000 }).toBe('paid');
 
