@@ -33,7 +33,29 @@ const FRAMEWORK_CODES: Record<string, string> = {
 export interface ErrorHandlingOptions {
   /** What a client reads on a 500; it names the server so people know whom to call. */
   internalMessage: string;
+  /** Told of every storage failure, so a status route can show it (the station's monitor). */
+  onStorageError?: (problem: StorageProblem, error: Error) => void;
+  /** What a client reads on that 503. */
+  storageMessage?: string;
 }
+
+export type StorageProblem = 'full' | 'read_only' | 'io_error';
+
+/**
+ * A full disk, a database turned read-only or an I/O error is the machine's problem, not a bug:
+ * SQLite rolls the transaction back and nothing is half-written, so the client is told to try
+ * again later (503) and the operator is told why, instead of an anonymous 500.
+ */
+export function storageProblemOf(error: unknown): StorageProblem | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  if (code === 'SQLITE_FULL') return 'full';
+  if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_')) return 'read_only';
+  if (code === 'SQLITE_IOERR' || code.startsWith('SQLITE_IOERR_')) return 'io_error';
+  return null;
+}
+
+const STORAGE_MESSAGE = 'The server cannot save anything right now (its storage is full or read-only). Please try again in a moment.';
 
 export function installErrorHandling(app: FastifyInstance, options: ErrorHandlingOptions): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
@@ -50,6 +72,12 @@ export function installErrorHandling(app: FastifyInstance, options: ErrorHandlin
       if (typeof built?.code === 'string' && typeof built.message === 'string') return reply.code(status).send(body(built.code, built.message));
       const code = FRAMEWORK_CODES[error.code] ?? (status === 429 ? 'rate_limited' : 'invalid_request');
       return reply.code(status).send(body(code, error.message));
+    }
+    const problem = storageProblemOf(error);
+    if (problem) {
+      request.log.error({ err: error, storage: problem }, 'storage unavailable');
+      options.onStorageError?.(problem, error);
+      return reply.code(503).send(body('storage_unavailable', options.storageMessage ?? STORAGE_MESSAGE));
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send(body('internal', options.internalMessage));

@@ -27,13 +27,20 @@ export class EventHub {
     this.insert = db.prepare(
       'INSERT INTO events (type, order_id, payload, created_at) VALUES (?, ?, ?, ?)',
     );
-    this.since = db.prepare('SELECT id, type, payload FROM events WHERE id > ? ORDER BY id LIMIT ?');
+    this.since = db.prepare('SELECT id, type, order_id, payload FROM events WHERE id > ? ORDER BY id LIMIT ?');
     this.latest = db.prepare('SELECT coalesce(max(id), 0) AS id FROM events');
+    this.orderer = db.prepare('SELECT orderer_name, orderer_contact, delivery_address FROM orders WHERE id = ?');
   }
 
-  /** Call inside the transaction that makes the change; publish the result after commit. */
+  private readonly orderer;
+
+  /**
+   * Call inside the transaction that makes the change; publish the result after commit. The
+   * stored copy leaves out the orderer's name, contact and address (docs/threat-model.md,
+   * "Personal data": they live in the order row only); after() puts them back from it.
+   */
   record(type: string, orderId: string | null, data: unknown, now: number): StoredEvent {
-    const info = this.insert.run(type, orderId, JSON.stringify(data), now);
+    const info = this.insert.run(type, orderId, JSON.stringify(withoutOrderer(data, orderId)), now);
     return { id: Number(info.lastInsertRowid), type, data };
   }
 
@@ -48,8 +55,20 @@ export class EventHub {
 
   /** Stored events after `afterId`, oldest first, at most `limit`. */
   after(afterId: number, limit = 1000): StoredEvent[] {
-    const rows = this.since.all(afterId, limit) as { id: number; type: string; payload: string }[];
-    return rows.map((row) => ({ id: row.id, type: row.type, data: JSON.parse(row.payload) }));
+    const rows = this.since.all(afterId, limit) as { id: number; type: string; order_id: string | null; payload: string }[];
+    return rows.map((row) => ({ id: row.id, type: row.type, data: this.withOrderer(JSON.parse(row.payload), row.order_id) }));
+  }
+
+  private withOrderer(data: unknown, orderId: string | null): unknown {
+    if (!orderId || !data || typeof data !== 'object' || !(STRIPPED in data)) return data;
+    const { [STRIPPED]: _marker, ...rest } = data as Record<string, unknown>;
+    const row = this.orderer.get(orderId) as { orderer_name: string; orderer_contact: string; delivery_address: string | null } | undefined;
+    const fulfilment = rest.fulfilment as { type?: string } | undefined;
+    return {
+      ...rest,
+      orderer: { name: row?.orderer_name ?? '', contact: row?.orderer_contact ?? '' },
+      ...(fulfilment?.type === 'delivery' ? { fulfilment: { ...fulfilment, address: row?.delivery_address ?? '' } } : {}),
+    };
   }
 
   lastId(): number {
@@ -64,6 +83,15 @@ export class EventHub {
   purgeBefore(cutoff: number): number {
     return this.db.prepare('DELETE FROM events WHERE created_at < ?').run(cutoff).changes;
   }
+}
+
+const STRIPPED = '$orderer';
+
+function withoutOrderer(data: unknown, orderId: string | null): unknown {
+  if (!orderId || !data || typeof data !== 'object' || !('orderer' in data)) return data;
+  const { orderer: _orderer, fulfilment, ...rest } = data as { orderer: unknown; fulfilment?: unknown };
+  const kept = fulfilment && typeof fulfilment === 'object' ? { ...fulfilment, address: undefined } : fulfilment;
+  return { ...rest, ...(fulfilment === undefined ? {} : { fulfilment: kept }), [STRIPPED]: true };
 }
 
 export function isStored(event: StationEvent): event is StoredEvent {

@@ -7,6 +7,7 @@ import { CentralClient } from './sync/central-client.js';
 import { systemClock } from './clock.js';
 import type { SecretStore } from './secrets.js';
 import { LazyEngineJudge } from './modules/approval/judge.js';
+import { startRetention } from './retention.js';
 
 export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
 const EVENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
@@ -81,10 +82,12 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
     );
   }
   app.station.hub.purgeBefore(Date.now() - EVENT_RETENTION_MS);
+  const retention = startRetention({ db: station.db, clock: app.station.clock, log: app.log });
   let closed = false;
   try {
     await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   } catch (error) {
+    retention.stop();
     await app.close();
     station.close();
     throw error;
@@ -105,6 +108,7 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
     async close() {
       if (closed) return;
       closed = true;
+      retention.stop();
       await Promise.all([radio?.stop(), readers?.stop()]);
       await app.close();
       station.close();

@@ -8,6 +8,7 @@ import { requireStaff, STAFF_COOKIE } from '../../plugins/auth.js';
 import { PIN_PATTERN } from '../../pin.js';
 import { streamsClosedOnShutdown } from '../../plugins/streams.js';
 import { STAFF_SESSION_MS } from './repository.js';
+import { storageHealth } from '../../storage-health.js';
 import { CancelBody, OrderIdParams, OrderListQuery } from '../orders/schemas.js';
 
 const SignedIn = Type.Object({ signedIn: Type.Boolean() });
@@ -113,6 +114,15 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
                   nextRetryAt: Type.Union([Type.String(), Type.Null()]),
                 }),
               }),
+              storage: Type.Object(
+                {
+                  state: Type.Union([Type.Literal('ok'), Type.Literal('full'), Type.Literal('read_only'), Type.Literal('io_error')]),
+                  code: Type.Union([Type.String(), Type.Null()]),
+                  since: Type.Union([Type.String(), Type.Null()]),
+                  lastFailureAt: Type.Union([Type.String(), Type.Null()]),
+                },
+                { description: 'The last storage failure a request met, until a write succeeds again' },
+              ),
             }),
           },
         },
@@ -138,6 +148,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
               nextRetryAt: forwarder?.nextRetryAt ?? null,
             },
           },
+          storage: storageHealth(ctx.db).status(),
         };
       },
     );
