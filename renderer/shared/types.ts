@@ -155,6 +155,8 @@ export interface StaffStatus {
     };
     forwarder: { state: ForwarderState; lastError: string | null; nextRetryAt: string | null };
   };
+  /** The station's own database: a full disk or a read-only / failing file stops checkouts. */
+  storage?: { state: 'ok' | 'full' | 'read_only' | 'io_error'; code: string | null; since: string | null; lastFailureAt: string | null };
 }
 
 /**

@@ -388,6 +388,13 @@ export const en = {
       offline: 'Offline payments',
       offlineAmount: '{outstanding} of {limit}',
       offlineCount: 'no payments | {n} payment | {n} payments',
+      storage: 'Station storage',
+      storageSince: 'since {time}',
+      storageState: {
+        full: 'Disk full — checkouts stopped; free disk space',
+        read_only: 'Database read-only — checkouts stopped; call IT',
+        io_error: 'Database cannot be written — checkouts stopped; call IT',
+      },
     },
     // Short reasons for staff (by decline code).
     paymentReason: {

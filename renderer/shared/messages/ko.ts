@@ -385,6 +385,13 @@ export const ko: Messages = {
       offline: '오프라인 결제',
       offlineAmount: '{outstanding} / 한도 {limit}',
       offlineCount: '{n}건',
+      storage: '스테이션 저장소',
+      storageSince: '{time}부터',
+      storageState: {
+        full: '디스크 가득 참 — 주문 중지됨, 디스크 공간을 확보하세요',
+        read_only: '데이터베이스 읽기 전용 — 주문 중지됨, IT에 연락하세요',
+        io_error: '데이터베이스에 쓸 수 없음 — 주문 중지됨, IT에 연락하세요',
+      },
     },
     paymentReason: {
       insufficient_funds: '잔액 부족',
