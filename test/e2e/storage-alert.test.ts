@@ -1,0 +1,74 @@
+// Runs in: node (tests). A station whose database stops taking writes (read-only here; a full
+// disk behaves the same) refuses checkouts with a clear error, and staff see why on the monitor's
+// status strip until a write goes through again.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import { initStation } from '../../server/store/station.js';
+import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
+import { checkoutBody, insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
+import { launchBrowser, screenshot, STAFF_PC } from './browser.js';
+
+let dir: string;
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'omni-e2e-'));
+  const { station } = initStation({ dataDir: join(dir, 'data'), storeId: TEST_STORE_ID, name: '테스트 매장', pin: TEST_PIN });
+  insertProducts(station, SAMPLE_PRODUCTS);
+  station.close();
+  server = await startStoreServer({ dataDir: join(dir, 'data'), port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR, presence: { gate: false } });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A shopper with a filled cart; `checkout()` places it. */
+async function shopperWithCart(): Promise<{ checkout(): Promise<Response> }> {
+  const deviceId = `dev-${randomUUID()}`;
+  const session = (await (await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deviceId }) })).json()) as { token: string };
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${session.token}`, 'x-device-id': deviceId };
+  await fetch(`${server.url}/api/cart/items`, { method: 'POST', headers, body: JSON.stringify({ sku: 'MILK-1' }) });
+  return { checkout: () => fetch(`${server.url}/api/orders`, { method: 'POST', headers, body: JSON.stringify(checkoutBody()) }) };
+}
+
+describe('storage failure on the monitor', () => {
+  it('shows a read-only database as an alert on the status strip, and clears it once writes work again', async () => {
+    const context = await browser.newContext({ ...STAFF_PC, locale: 'en-US' });
+    const monitor = await context.newPage();
+    await monitor.goto(`${server.url}/monitor/`);
+    await monitor.getByTestId('pin-input').fill(TEST_PIN);
+    await monitor.getByTestId('pin-submit').click();
+    await monitor.getByTestId('status-strip').getByTestId('status-central').waitFor();
+    expect(await monitor.getByTestId('status-storage').count()).toBe(0);
+
+    const shopper = await shopperWithCart();
+    server.station.db.pragma('query_only = ON');
+    const refused = await shopper.checkout();
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('storage_unavailable');
+
+    await monitor.reload();
+    const alert = monitor.getByTestId('status-storage');
+    await alert.waitFor();
+    expect(await alert.getAttribute('data-state')).toBe('read_only');
+    expect(await alert.getAttribute('role')).toBe('alert');
+    await expect.poll(() => alert.textContent()).toMatch(/read-only/i);
+    await screenshot(monitor, 'monitor-storage-read-only-en');
+
+    server.station.db.pragma('query_only = OFF');
+    expect((await shopper.checkout()).status).toBe(201);
+    await monitor.reload();
+    await monitor.getByTestId('status-strip').getByTestId('status-central').waitFor();
+    expect(await monitor.getByTestId('status-storage').count()).toBe(0);
+    await context.close();
+  }, 60_000);
+});
