@@ -34,8 +34,9 @@ export function ratio(value: number, baseline: number): number {
 /** Rounds to `digits` significant figures: 0.0234 ms and 2,345 ops/s both keep what matters. */
 export function roundSignificant(value: number, digits = 4): number {
   if (!Number.isFinite(value) || value === 0) return value;
-  const scale = 10 ** (digits - 1 - Math.floor(Math.log10(Math.abs(value))));
-  return Math.round(value * scale) / scale;
+  // toPrecision rounds in decimal: dividing by a fractional scale left float noise on large values
+  // (22,460,000 came out as 22460000.000000004).
+  return Number(value.toPrecision(digits));
 }
 
 function isSorted(samples: readonly number[]): boolean {

@@ -55,6 +55,9 @@ describe('mean, ratio, rounding', () => {
   it('rounds to significant figures', () => {
     expect(roundSignificant(2.34567, 3)).toBe(2.35);
     expect(roundSignificant(12345.6, 4)).toBe(12350);
+    expect(roundSignificant(22_459_999, 4)).toBe(22_460_000);
+    expect(roundSignificant(32_540_123, 4)).toBe(32_540_000);
+    expect(roundSignificant(-0.00123456, 3)).toBe(-0.00123);
     expect(roundSignificant(0.00123456, 2)).toBe(0.0012);
     expect(roundSignificant(0)).toBe(0);
   });
