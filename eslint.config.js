@@ -32,6 +32,11 @@ export default tseslint.config(
     },
   },
   {
+    // The shopper app's service worker: plain JS in the worker's global scope.
+    files: ['renderer/public/**/*.js'],
+    languageOptions: { globals: { ...globals.serviceworker } },
+  },
+  {
     // Layering (DESIGN.md): the servers never import Electron or the renderer.
     files: ['server/**/*.ts'],
     rules: {

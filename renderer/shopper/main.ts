@@ -31,3 +31,8 @@ router.afterEach((to, from) => {
 });
 app.use(router);
 app.mount('#app');
+
+// Installable app: the service worker caches the shell only (renderer/public/shop-sw.js).
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  void navigator.serviceWorker.register('/shop-sw.js', { scope: '/shop/' }).catch(() => undefined);
+}
