@@ -73,7 +73,7 @@ describe('installable shopper app', () => {
     // Offline: the shell still opens (the cart itself needs the station, and says so).
     await context.setOffline(true);
     await phone.goto(`${server.url}/shop/`);
-    await phone.locator('#app').locator('header, main').first().waitFor();
+    await phone.getByTestId('cart-not-loaded').waitFor();
     await screenshot(phone, 'shopper-offline-shell-en');
     await context.setOffline(false);
     await context.close();

@@ -130,6 +130,7 @@ export const en = {
     cart: {
       title: 'Your cart',
       empty: 'Your cart is empty',
+      notLoaded: 'Your cart could not be loaded from the store yet.',
       emptyHint: 'Scan the QR code on a product label to add it.',
       itemCount: 'no items | {n} item | {n} items',
       each: '{price} each',

@@ -128,6 +128,7 @@ export const ko: Messages = {
     cart: {
       title: '장바구니',
       empty: '장바구니가 비어 있습니다',
+      notLoaded: '매장에서 장바구니를 아직 불러오지 못했습니다.',
       emptyHint: '상품 라벨의 QR 코드를 스캔해서 담아 보세요.',
       itemCount: '상품 {n}개',
       each: '개당 {price}',
