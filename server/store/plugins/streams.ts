@@ -1,16 +1,42 @@
-// Runs in: node. Open event streams never end by themselves: close them when the server shuts
-// down, or a connected monitor, kiosk or phone would hold the process open.
-import type { FastifyInstance } from 'fastify';
+// Runs in: node. The plumbing every event stream of the station shares (monitor, kiosk, phone).
+// Open streams never end by themselves: they are closed when the server shuts down, or a
+// connected monitor, kiosk or phone would hold the process open.
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
-export function streamsClosedOnShutdown(app: FastifyInstance): { track(close: () => void): () => void } {
+export interface StreamRegistry {
+  /**
+   * Keeps `reply`'s stream open after the handler returns, closes it on shutdown, and runs
+   * `cleanups` (unsubscribes) once it closes, whoever closed it.
+   */
+  hold(reply: FastifyReply, ...cleanups: (() => void)[]): void;
+}
+
+export function streamsClosedOnShutdown(app: FastifyInstance): StreamRegistry {
   const open = new Set<() => void>();
   app.addHook('preClose', async () => {
     for (const close of open) close();
   });
   return {
-    track(close) {
+    hold(reply, ...cleanups) {
+      const close = () => reply.sse.close();
       open.add(close);
-      return () => open.delete(close);
+      reply.sse.onClose(() => {
+        for (const cleanup of cleanups) cleanup();
+        open.delete(close);
+      });
+      reply.sse.keepAlive();
     },
+  };
+}
+
+/**
+ * A sender that writes one frame at a time, in the order asked: listeners fire synchronously,
+ * a write is async, and a frame must never overtake the one before it. A closed stream drops
+ * the rest silently (its cleanups unsubscribe it).
+ */
+export function inOrder<T>(send: (item: T) => Promise<void>): (item: T) => void {
+  let chain = Promise.resolve();
+  return (item) => {
+    chain = chain.then(() => send(item)).catch(() => undefined);
   };
 }

@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import type { StationContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { KIOSK_COOKIE, requireKiosk, requireShopper, requireStaff } from '../../plugins/auth.js';
-import { streamsClosedOnShutdown } from '../../plugins/streams.js';
+import { inOrder, streamsClosedOnShutdown } from '../../plugins/streams.js';
 import { OrderHold } from '../../schemas.js';
 import { OrderIdParams } from '../orders/schemas.js';
 import type { Kiosk, KioskEvent } from './kiosks.js';
@@ -166,18 +166,9 @@ export const presenceRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> 
         schema: { tags: ['kiosk'], summary: 'Pairing codes, the paired cart and taps (text/event-stream)' },
       },
       async (request, reply) => {
-        let chain = Promise.resolve();
-        const send = (event: KioskEvent) => {
-          chain = chain.then(() => reply.sse.send({ event: event.type, data: event.data })).catch(() => undefined);
-        };
+        const send = inOrder((event: KioskEvent) => reply.sse.send({ event: event.type, data: event.data }));
         await reply.sse.send({ event: 'stream.ready', data: { kioskId: request.kiosk!.id }, retry: 2000 });
-        const unsubscribe = ctx.kiosks.subscribe(request.kiosk!.id, send);
-        const untrack = streams.track(() => reply.sse.close());
-        reply.sse.onClose(() => {
-          unsubscribe();
-          untrack();
-        });
-        reply.sse.keepAlive();
+        streams.hold(reply, ctx.kiosks.subscribe(request.kiosk!.id, send));
       },
     );
   });

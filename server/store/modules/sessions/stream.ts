@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { StationContext } from '../../context.js';
 import { requireShopper } from '../../plugins/auth.js';
-import { streamsClosedOnShutdown } from '../../plugins/streams.js';
+import { inOrder, streamsClosedOnShutdown } from '../../plugins/streams.js';
 
 export const shopperStreamRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> = async (app, { ctx }) => {
   const streams = streamsClosedOnShutdown(app);
@@ -19,10 +19,8 @@ export const shopperStreamRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContex
     },
     async (request, reply) => {
       const shopper = request.shopper!;
-      let chain = Promise.resolve();
-      const send = (event: string, data: unknown) => {
-        chain = chain.then(() => reply.sse.send({ event, data })).catch(() => undefined);
-      };
+      const write = inOrder((frame: { event: string; data: unknown }) => reply.sse.send(frame));
+      const send = (event: string, data: unknown) => write({ event, data });
       const unsubscribeCart = ctx.carts.onChange((sessionId) => {
         if (sessionId === shopper.sessionId) send('cart', { cart: ctx.carts.view(sessionId) });
       });
@@ -43,14 +41,7 @@ export const shopperStreamRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContex
       const unsubscribeKiosk = ctx.kiosks.onPairingChange((sessionId, kiosk) => {
         if (sessionId === shopper.sessionId) send('kiosk', { kiosk });
       });
-      const untrack = streams.track(() => reply.sse.close());
-      reply.sse.onClose(() => {
-        unsubscribeKiosk();
-        unsubscribeCart();
-        unsubscribeHub();
-        untrack();
-      });
-      reply.sse.keepAlive();
+      streams.hold(reply, unsubscribeKiosk, unsubscribeCart, unsubscribeHub);
       await reply.sse.send({ event: 'stream.ready', data: { cart: ctx.carts.view(shopper.sessionId) }, retry: 2000 });
     },
   );

@@ -6,7 +6,7 @@ import { AppError } from '../../errors.js';
 import { isStored, type StationEvent } from '../../events.js';
 import { requireStaff, STAFF_COOKIE } from '../../plugins/auth.js';
 import { PIN_PATTERN } from '../../pin.js';
-import { streamsClosedOnShutdown } from '../../plugins/streams.js';
+import { inOrder, streamsClosedOnShutdown } from '../../plugins/streams.js';
 import { STAFF_SESSION_MS } from './repository.js';
 import { storageHealth } from '../../storage-health.js';
 import { CancelBody, OrderIdParams, OrderListQuery } from '../orders/schemas.js';
@@ -219,17 +219,12 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
             await reply.sse.send({ event: event.type, data: event.data });
           }
         };
-        let chain = Promise.resolve();
+        const live = inOrder(send);
         const unsubscribe = ctx.hub.subscribe((event) => {
           if (replaying) pending.push(event);
-          else chain = chain.then(() => send(event)).catch(() => undefined);
+          else live(event);
         });
-        const untrack = streams.track(() => reply.sse.close());
-        reply.sse.onClose(() => {
-          unsubscribe();
-          untrack();
-        });
-        reply.sse.keepAlive();
+        streams.hold(reply, unsubscribe);
         // The first frame commits the headers at once and tells EventSource to retry quickly.
         await reply.sse.send({ event: 'stream.ready', data: { after: cursor }, retry: 2000 });
         for (;;) {
@@ -238,7 +233,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
           if (backlog.length < 1000) break;
         }
         replaying = false;
-        for (const event of pending.splice(0)) chain = chain.then(() => send(event)).catch(() => undefined);
+        for (const event of pending.splice(0)) live(event);
       },
     );
   });
