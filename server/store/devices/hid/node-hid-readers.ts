@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { systemClock, type Clock } from '../../clock.js';
 import { ReaderDecoder, type CardFormat, type RawReportFormat, type ReaderMode } from '../../../protocol/hid/index.js';
 import type { HidIssue, HidReaderHub, HidReaderInfo, HidTap, Unsubscribe } from './types.js';
+import { Listeners } from '../listeners.js';
 
 /** One kind of reader to open. Usage filters pick the right interface of a composite device. */
 export interface HidReaderMatcher {
@@ -85,9 +86,9 @@ export class NodeHidReaderHub implements HidReaderHub {
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private running = false;
-  private readonly tapListeners = new Set<(tap: HidTap) => void>();
-  private readonly readerListeners = new Set<(readers: HidReaderInfo[]) => void>();
-  private readonly issueListeners = new Set<(issue: HidIssue) => void>();
+  private readonly tapListeners = new Listeners<HidTap>();
+  private readonly readerListeners = new Listeners<HidReaderInfo[]>();
+  private readonly issueListeners = new Listeners<HidIssue>();
   private readonly clock: Clock;
 
   constructor(private readonly options: NodeHidReaderOptions) {
@@ -134,18 +135,15 @@ export class NodeHidReaderHub implements HidReaderHub {
   }
 
   onTap(listener: (tap: HidTap) => void): Unsubscribe {
-    this.tapListeners.add(listener);
-    return () => this.tapListeners.delete(listener);
+    return this.tapListeners.add(listener);
   }
 
   onReaders(listener: (readers: HidReaderInfo[]) => void): Unsubscribe {
-    this.readerListeners.add(listener);
-    return () => this.readerListeners.delete(listener);
+    return this.readerListeners.add(listener);
   }
 
   onIssue(listener: (issue: HidIssue) => void): Unsubscribe {
-    this.issueListeners.add(listener);
-    return () => this.issueListeners.delete(listener);
+    return this.issueListeners.add(listener);
   }
 
   /** One pass over the device list (the timer calls it; tests call it instead of waiting). */
@@ -242,13 +240,7 @@ export class NodeHidReaderHub implements HidReaderHub {
       const tap: HidTap = { readerId: reader.info.id, text: read.text, tag: read.tag, at };
       // node-hid turns an exception thrown from a 'data' listener into a device 'error', which
       // would close a healthy reader: a failing listener is reported instead.
-      for (const listener of [...this.tapListeners]) {
-        try {
-          listener(tap);
-        } catch (error) {
-          this.issue(reader.info.id, `tap listener failed: ${messageOf(error)}`);
-        }
-      }
+      this.tapListeners.emit(tap, (error) => this.issue(reader.info.id, `tap listener failed: ${messageOf(error)}`));
     }
   }
 
@@ -277,24 +269,13 @@ export class NodeHidReaderHub implements HidReaderHub {
 
   private changed(): void {
     const readers = this.readers();
-    for (const listener of [...this.readerListeners]) {
-      try {
-        listener(readers);
-      } catch (error) {
-        this.issue(null, `reader listener failed: ${messageOf(error)}`);
-      }
-    }
+    this.readerListeners.emit(readers, (error) => this.issue(null, `reader listener failed: ${messageOf(error)}`));
   }
 
   private issue(readerId: string | null, message: string, text?: string): void {
     const issue: HidIssue = { readerId, message, at: this.clock.now(), ...(text === undefined ? {} : { text }) };
-    for (const listener of [...this.issueListeners]) {
-      try {
-        listener(issue);
-      } catch {
-        // An issue listener failing has nowhere left to be reported.
-      }
-    }
+    // An issue listener failing has nowhere left to be reported.
+    this.issueListeners.emit(issue, () => undefined);
   }
 }
 

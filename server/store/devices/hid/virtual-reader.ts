@@ -11,6 +11,7 @@ import {
   type RawReportFormat,
 } from '../../../protocol/hid/index.js';
 import type { HidIssue, HidReaderHub, HidReaderInfo, HidTap, Unsubscribe } from './types.js';
+import { Listeners } from '../listeners.js';
 
 export interface VirtualReaderOptions {
   /** How a keyboard-wedge reader prints ids (default 'hex'). */
@@ -35,9 +36,9 @@ interface VirtualReader {
 export class VirtualHidHub implements HidReaderHub {
   private readonly plugged = new Map<string, VirtualReader>();
   private running = false;
-  private readonly tapListeners = new Set<(tap: HidTap) => void>();
-  private readonly readerListeners = new Set<(readers: HidReaderInfo[]) => void>();
-  private readonly issueListeners = new Set<(issue: HidIssue) => void>();
+  private readonly tapListeners = new Listeners<HidTap>();
+  private readonly readerListeners = new Listeners<HidReaderInfo[]>();
+  private readonly issueListeners = new Listeners<HidIssue>();
   private readonly clock: Clock;
 
   constructor(private readonly options: VirtualHidHubOptions = {}) {
@@ -61,18 +62,15 @@ export class VirtualHidHub implements HidReaderHub {
   }
 
   onTap(listener: (tap: HidTap) => void): Unsubscribe {
-    this.tapListeners.add(listener);
-    return () => this.tapListeners.delete(listener);
+    return this.tapListeners.add(listener);
   }
 
   onReaders(listener: (readers: HidReaderInfo[]) => void): Unsubscribe {
-    this.readerListeners.add(listener);
-    return () => this.readerListeners.delete(listener);
+    return this.readerListeners.add(listener);
   }
 
   onIssue(listener: (issue: HidIssue) => void): Unsubscribe {
-    this.issueListeners.add(listener);
-    return () => this.issueListeners.delete(listener);
+    return this.issueListeners.add(listener);
   }
 
   /** Plugs in a reader (replacing one with the same id); defaults: keyboard-wedge, 0xffff:0x0001. */
@@ -136,16 +134,16 @@ export class VirtualHidHub implements HidReaderHub {
 
   private emit(readerId: string, text: string, tag: string): HidTap {
     const tap: HidTap = { readerId, text, tag, at: this.clock.now() };
-    for (const listener of [...this.tapListeners]) listener(tap);
+    this.tapListeners.emit(tap);
     return tap;
   }
 
   private issue(issue: HidIssue): void {
-    for (const listener of [...this.issueListeners]) listener(issue);
+    this.issueListeners.emit(issue);
   }
 
   private changed(): void {
     const readers = this.readers();
-    for (const listener of [...this.readerListeners]) listener(readers);
+    this.readerListeners.emit(readers);
   }
 }
