@@ -207,11 +207,6 @@ export class KioskService {
     if (reason !== 'other_kiosk') this.pairingChanged(sessionId, null);
   }
 
-  /** The kiosk a session is paired at now, if any. */
-  pairedKioskOf(sessionId: string): Kiosk | undefined {
-    return this.list().find((k) => k.pairedSessionId === sessionId && !this.idle(k));
-  }
-
   /** A card or tag held to a reader. Readers map to kiosks by their id (kiosks.reader_ids). */
   tap(tap: HidTap): TapResult {
     const kiosk = this.list().find((k) => k.readerIds.includes(tap.readerId)) ?? null;
