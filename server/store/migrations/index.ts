@@ -285,4 +285,25 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 9,
+    name: 'catalogue version counter for the carts kept in memory',
+    sql: `
+      -- Carts are served from memory (the scan is the station's hottest path) and priced from
+      -- products cached beside them. Any write to products, from this process or another (the
+      -- CLI import runs while the station serves), bumps this counter, so one read of it tells
+      -- the server whether its cached prices are still the catalogue's.
+      CREATE TABLE catalogue_version (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO catalogue_version (id, version) VALUES (1, 0);
+      CREATE TRIGGER products_inserted AFTER INSERT ON products
+        BEGIN UPDATE catalogue_version SET version = version + 1; END;
+      CREATE TRIGGER products_updated AFTER UPDATE ON products
+        BEGIN UPDATE catalogue_version SET version = version + 1; END;
+      CREATE TRIGGER products_deleted AFTER DELETE ON products
+        BEGIN UPDATE catalogue_version SET version = version + 1; END;
+    `,
+  },
 ];

@@ -1,39 +1,66 @@
 // Runs in: node. A shopper's cart: one row per SKU, priced from the live catalogue.
+//
+// The scan is the station's hottest path, and reading the cart back with a join on every scan
+// cost more than the rest of the request. So carts are served from memory and written through:
+// every change is written to SQLite first and the copy in memory is changed only once that
+// write succeeded, so a refused or failed write leaves both as they were. This repository is the
+// only writer of cart_items; products are cached beside the carts and dropped whenever the
+// catalogue's version counter (bumped by a trigger on any write to products, from any
+// connection) moves, so a price change is seen by the very next cart read.
 import type { Db } from '../../db.js';
 import { AppError } from '../../errors.js';
 import type { Cart } from '../../schemas.js';
 
 export const MAX_QUANTITY = 99;
 export const MAX_LINES = 100;
+/** Carts kept in memory, least recently used dropped first; the rest are read back on demand. */
+export const MAX_CACHED_CARTS = 10_000;
+const MAX_CACHED_PRODUCTS = 50_000;
+export const CATALOGUE_CHECK_MS = 250;
 
-/** sku, name, name_en, price, currency, quantity, added_at */
-type CartRow = [string, string, string | null, number, string, number, number];
+interface Line {
+  sku: string;
+  quantity: number;
+  addedAt: number;
+}
+
+interface CachedCart {
+  /** Ordered as the shopper added them: by time added, then SKU. */
+  lines: Line[];
+  /** The view built from `lines` and the catalogue version it was priced at. */
+  view?: Cart;
+  viewVersion?: number;
+}
+
+/** name, name_en, price, currency */
+type ProductRow = [string, string | null, number, string];
 
 export class CartRepository {
-  private readonly lines;
-  private readonly addState;
-  private readonly upsert;
-  private readonly update;
-  private readonly remove;
+  private readonly statements;
   private readonly listeners = new Set<(sessionId: string) => void>();
+  private readonly carts = new Map<string, CachedCart>();
+  private readonly products = new Map<string, ProductRow>();
+  private catalogueVersion = -1;
+  private catalogueCheckedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly db: Db) {
-    this.lines = db.prepare(`
-      SELECT c.sku, p.name, p.name_en, p.price, p.currency, c.quantity, c.added_at
-      FROM cart_items c JOIN products p ON p.sku = c.sku
-      WHERE c.session_id = ?`).raw(true);
-    this.addState = db.prepare(`
-      SELECT p.currency AS productCurrency,
-        (SELECT quantity FROM cart_items WHERE session_id = @sessionId AND sku = @sku) AS current,
-        (SELECT count(*) FROM cart_items WHERE session_id = @sessionId) AS lines,
-        (SELECT cp.currency FROM cart_items ci JOIN products cp ON cp.sku = ci.sku
-          WHERE ci.session_id = @sessionId LIMIT 1) AS cartCurrency
-      FROM products p WHERE p.sku = @sku`);
-    this.upsert = db.prepare(`
-      INSERT INTO cart_items (session_id, sku, quantity, added_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (session_id, sku) DO UPDATE SET quantity = excluded.quantity`);
-    this.update = db.prepare('UPDATE cart_items SET quantity = ? WHERE session_id = ? AND sku = ?');
-    this.remove = db.prepare('DELETE FROM cart_items WHERE session_id = ? AND sku = ?');
+  private readonly maxCachedCarts: number;
+
+  constructor(
+    private readonly db: Db,
+    options: { maxCachedCarts?: number } = {},
+  ) {
+    this.maxCachedCarts = options.maxCachedCarts ?? MAX_CACHED_CARTS;
+    this.statements = {
+      lines: db.prepare('SELECT sku, quantity, added_at FROM cart_items WHERE session_id = ?').raw(true),
+      product: db.prepare('SELECT name, name_en, price, currency FROM products WHERE sku = ?').raw(true),
+      catalogueVersion: db.prepare('SELECT version FROM catalogue_version').pluck(),
+      upsert: db.prepare(`
+        INSERT INTO cart_items (session_id, sku, quantity, added_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (session_id, sku) DO UPDATE SET quantity = excluded.quantity`),
+      update: db.prepare('UPDATE cart_items SET quantity = ? WHERE session_id = ? AND sku = ?'),
+      remove: db.prepare('DELETE FROM cart_items WHERE session_id = ? AND sku = ?'),
+      clear: db.prepare('DELETE FROM cart_items WHERE session_id = ?'),
+    };
   }
 
   /** Told after any change to a cart (a kiosk shows its paired shopper's cart live). */
@@ -46,44 +73,57 @@ export class CartRepository {
     for (const listener of this.listeners) listener(sessionId);
   }
 
+  /** The cart priced at the current catalogue. Read-only: the same object is handed out until the cart or a price changes. */
   view(sessionId: string): Cart {
-    // Raw rows: building row objects in better-sqlite3 cost more than the query itself.
-    const rows = (this.lines.all(sessionId) as CartRow[]).sort(
-      (a, b) => a[6] - b[6] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
-    );
+    const version = this.checkCatalogue();
+    const cart = this.cart(sessionId);
+    if (cart.view && cart.viewVersion === version) return cart.view;
     let total = 0;
     let count = 0;
-    const items = rows.map(([sku, name, nameEn, unitPrice, currency, quantity]) => {
+    let currency: string | null = null;
+    const items: Cart['items'] = [];
+    for (const { sku, quantity } of cart.lines) {
+      // Missing only if the product row went away; the old join dropped such a line too.
+      const product = this.product(sku);
+      if (!product) continue;
+      const [name, nameEn, unitPrice, lineCurrency] = product;
       const lineTotal = unitPrice * quantity;
       total += lineTotal;
       count += quantity;
-      return { sku, name, ...(nameEn ? { nameEn } : {}), unitPrice, quantity, lineTotal, currency };
-    });
-    return { items, count, total, currency: rows[0]?.[4] ?? null };
+      currency ??= lineCurrency;
+      items.push({ sku, name, ...(nameEn ? { nameEn } : {}), unitPrice, quantity, lineTotal, currency: lineCurrency });
+    }
+    const view: Cart = { items, count, total, currency };
+    cart.view = view;
+    cart.viewVersion = version;
+    return view;
   }
 
   /** Adds `quantity` of a product; refuses what would break the cart's limits. */
   add(sessionId: string, sku: string, quantity: number, now: number): void {
-    // One read for every check, then one write: this is the hottest path of the station (a
-    // scan), and both statements run without yielding, so no other request can slip between.
-    const state = this.addState.get({ sessionId, sku }) as
-      | { productCurrency: string; current: number | null; lines: number; cartCurrency: string | null }
-      | undefined;
-    if (!state) throw new AppError(404, 'product_not_found', `No product with code ${sku}.`);
-    if (state.current === null) {
-      if (state.lines >= MAX_LINES) {
+    this.checkCatalogue();
+    const product = this.product(sku);
+    if (!product) throw new AppError(404, 'product_not_found', `No product with code ${sku}.`);
+    const cart = this.cart(sessionId);
+    const current = cart.lines.find((line) => line.sku === sku);
+    if (!current) {
+      if (cart.lines.length >= MAX_LINES) {
         throw new AppError(409, 'cart_full', `A cart holds at most ${MAX_LINES} different products.`);
       }
-      if (state.cartCurrency !== null && state.cartCurrency !== state.productCurrency) {
+      const first = cart.lines[0] && this.product(cart.lines[0].sku);
+      if (first && first[3] !== product[3]) {
         throw new AppError(409, 'currency_mismatch', 'This product is priced in another currency.');
       }
     }
-    const next = (state.current ?? 0) + quantity;
+    const next = (current?.quantity ?? 0) + quantity;
     if (next > MAX_QUANTITY) {
       throw new AppError(409, 'quantity_limit', `At most ${MAX_QUANTITY} of one product per order.`);
     }
-    this.upsert.run(sessionId, sku, next, now);
-    this.changed(sessionId);
+    this.statements.upsert.run(sessionId, sku, next, now);
+    this.written(sessionId, cart, (lines) => {
+      if (current) current.quantity = next;
+      else insertInOrder(lines, { sku, quantity: next, addedAt: now });
+    });
   }
 
   setQuantity(sessionId: string, sku: string, quantity: number): void {
@@ -91,19 +131,104 @@ export class CartRepository {
       this.removeItem(sessionId, sku);
       return;
     }
-    const changes = this.update.run(quantity, sessionId, sku).changes;
+    const changes = this.statements.update.run(quantity, sessionId, sku).changes;
     if (changes === 0) throw new AppError(404, 'cart_item_not_found', `${sku} is not in your cart.`);
-    this.changed(sessionId);
+    this.written(sessionId, this.carts.get(sessionId), (lines) => {
+      const line = lines.find((l) => l.sku === sku);
+      if (line) line.quantity = quantity;
+    });
   }
 
   removeItem(sessionId: string, sku: string): void {
-    const changes = this.remove.run(sessionId, sku).changes;
+    const changes = this.statements.remove.run(sessionId, sku).changes;
     if (changes === 0) throw new AppError(404, 'cart_item_not_found', `${sku} is not in your cart.`);
-    this.changed(sessionId);
+    this.written(sessionId, this.carts.get(sessionId), (lines) => {
+      const index = lines.findIndex((l) => l.sku === sku);
+      if (index >= 0) lines.splice(index, 1);
+    });
   }
 
   clear(sessionId: string): void {
-    this.db.prepare('DELETE FROM cart_items WHERE session_id = ?').run(sessionId);
+    this.statements.clear.run(sessionId);
+    this.written(sessionId, this.carts.get(sessionId), (lines) => lines.splice(0));
+  }
+
+  /**
+   * After a successful write: change the copy in memory to match, then tell the listeners.
+   * Inside a transaction the write may still roll back, so the copy is dropped instead and read
+   * again from the database once the transaction is over.
+   */
+  private written(sessionId: string, cart: CachedCart | undefined, apply: (lines: Line[]) => void): void {
+    if (cart) {
+      if (this.db.inTransaction) {
+        this.carts.delete(sessionId);
+      } else {
+        apply(cart.lines);
+        cart.view = undefined;
+      }
+    }
     this.changed(sessionId);
   }
+
+  private cart(sessionId: string): CachedCart {
+    const cached = this.carts.get(sessionId);
+    if (cached) {
+      // Map order is insertion order: moving the entry to the end keeps it least recently used last.
+      this.carts.delete(sessionId);
+      this.carts.set(sessionId, cached);
+      return cached;
+    }
+    const rows = this.statements.lines.all(sessionId) as [string, number, number][];
+    const lines = rows.map(([sku, quantity, addedAt]) => ({ sku, quantity, addedAt }));
+    lines.sort(byAddedThenSku);
+    const cart: CachedCart = { lines };
+    // What a transaction reads may roll back with it: only a committed state is kept.
+    if (!this.db.inTransaction) {
+      if (this.carts.size >= this.maxCachedCarts) this.carts.delete(this.carts.keys().next().value!);
+      this.carts.set(sessionId, cart);
+    }
+    return cart;
+  }
+
+  private product(sku: string): ProductRow | undefined {
+    let product = this.products.get(sku);
+    if (product) return product;
+    product = this.statements.product.get(sku) as ProductRow | undefined;
+    if (product && !this.db.inTransaction) {
+      if (this.products.size >= MAX_CACHED_PRODUCTS) this.products.clear();
+      this.products.set(sku, product);
+    }
+    return product;
+  }
+
+  /**
+   * Drops cached products (and so every cart's priced view) when the catalogue changed. Reading
+   * the counter is a read transaction of its own, a tenth of a scan's cost, so outside a
+   * transaction it is read at most every CATALOGUE_CHECK_MS: a price changed by an import shows
+   * in the carts that much later. Inside one (an order being placed) it is always read, so an
+   * order is never priced from a stale cache.
+   */
+  private checkCatalogue(): number {
+    const inTransaction = this.db.inTransaction;
+    const at = performance.now();
+    if (!inTransaction && at - this.catalogueCheckedAt < CATALOGUE_CHECK_MS) return this.catalogueVersion;
+    if (!inTransaction) this.catalogueCheckedAt = at;
+    const version = this.statements.catalogueVersion.get() as number;
+    if (version !== this.catalogueVersion) {
+      this.products.clear();
+      this.catalogueVersion = version;
+    }
+    return version;
+  }
+}
+
+function byAddedThenSku(a: Line, b: Line): number {
+  return a.addedAt - b.addedAt || (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0);
+}
+
+/** Lines arrive in time order almost always; a clock step back still lands in its place. */
+function insertInOrder(lines: Line[], line: Line): void {
+  let index = lines.length;
+  while (index > 0 && byAddedThenSku(lines[index - 1]!, line) > 0) index--;
+  lines.splice(index, 0, line);
 }
