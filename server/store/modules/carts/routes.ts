@@ -5,7 +5,7 @@ import type { StationContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { requireShopper } from '../../plugins/auth.js';
 import { Cart, Sku } from '../../schemas.js';
-import { parseLabelUrl, verifyLabel } from '../../../protocol/label.js';
+import { LabelReader } from './label-reader.js';
 import { MAX_QUANTITY } from './repository.js';
 
 const SkuParams = Type.Object({ sku: Sku });
@@ -13,6 +13,7 @@ const SkuParams = Type.Object({ sku: Sku });
 export const cartRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> = async (app, { ctx }) => {
   app.addHook('onRequest', requireShopper(ctx));
   const cartRef = Type.Ref('Cart');
+  const labels = new LabelReader(ctx.labelKey, ctx.config.storeId);
 
   app.get('/api/cart', { schema: { tags: ['shopper'], response: { 200: cartRef } } }, async (request) =>
     ctx.carts.view(request.shopper!.sessionId),
@@ -32,9 +33,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> = as
     },
     async (request) => {
       const shopper = request.shopper!;
-      const parsed = parseLabelUrl(request.body.code);
-      if (!parsed) throw new AppError(400, 'label_malformed', 'This is not a product label of the store.');
-      const check = verifyLabel(ctx.labelKey, ctx.config.storeId, parsed);
+      const check = labels.read(request.body.code);
       if (!check.ok) throw new AppError(400, check.code, check.message);
       const now = ctx.clock.now();
       ctx.carts.add(shopper.sessionId, check.label.sku, 1, now);
