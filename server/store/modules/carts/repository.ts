@@ -38,6 +38,7 @@ type ProductRow = [string, string | null, number, string];
 export class CartRepository {
   private readonly statements;
   private readonly listeners = new Set<(sessionId: string) => void>();
+  private readonly watchers = new Map<string, Set<() => void>>();
   private readonly carts = new Map<string, CachedCart>();
   private readonly products = new Map<string, ProductRow>();
   private catalogueVersion = -1;
@@ -63,14 +64,30 @@ export class CartRepository {
     };
   }
 
-  /** Told after any change to a cart (a kiosk shows its paired shopper's cart live). */
+  /** Told after any change to any cart (a kiosk shows its paired shopper's cart live). */
   onChange(listener: (sessionId: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Told after a change to one session's cart (that shopper's phone stream). Keyed, so a scan
+   * costs the same with five hundred phones connected as with none.
+   */
+  watch(sessionId: string, listener: () => void): () => void {
+    let watchers = this.watchers.get(sessionId);
+    if (!watchers) this.watchers.set(sessionId, (watchers = new Set()));
+    watchers.add(listener);
+    return () => {
+      watchers.delete(listener);
+      if (watchers.size === 0 && this.watchers.get(sessionId) === watchers) this.watchers.delete(sessionId);
+    };
+  }
+
   private changed(sessionId: string): void {
     for (const listener of this.listeners) listener(sessionId);
+    const watchers = this.watchers.get(sessionId);
+    if (watchers) for (const listener of [...watchers]) listener();
   }
 
   /** The cart priced at the current catalogue. Read-only: the same object is handed out until the cart or a price changes. */

@@ -21,8 +21,8 @@ export const shopperStreamRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContex
       const shopper = request.shopper!;
       const write = inOrder((frame: { event: string; data: unknown }) => reply.sse.send(frame));
       const send = (event: string, data: unknown) => write({ event, data });
-      const unsubscribeCart = ctx.carts.onChange((sessionId) => {
-        if (sessionId === shopper.sessionId) send('cart', { cart: ctx.carts.view(sessionId) });
+      const unsubscribeCart = ctx.carts.watch(shopper.sessionId, () => {
+        send('cart', { cart: ctx.carts.view(shopper.sessionId) });
       });
       const unsubscribeHub = ctx.hub.subscribe((event) => {
         const data = event.data as { id?: string; deviceId?: string } | null;

@@ -121,4 +121,19 @@ describe('carts in memory', () => {
     expect(carts.view(shopper.sessionId)).toEqual(new CartRepository(t.station.db).view(shopper.sessionId));
     expect(carts.view(shopper.sessionId).items.map((i) => [i.sku, i.quantity])).toEqual([['SNK-2', 7]]);
   });
+
+  it('tells a session watcher about its own cart only, and forgets it once it leaves', async () => {
+    const { carts } = t.app.station;
+    const [a, b] = await Promise.all([startShopper(t.app), startShopper(t.app)]);
+    const seen: string[] = [];
+    const stopA = carts.watch(a.sessionId, () => seen.push(`a:${carts.view(a.sessionId).count}`));
+    const stopB = carts.watch(b.sessionId, () => seen.push(`b:${carts.view(b.sessionId).count}`));
+    carts.add(a.sessionId, 'MILK-1', 2, 1);
+    carts.add(b.sessionId, 'SNK-2', 1, 2);
+    stopA();
+    carts.add(a.sessionId, 'MILK-1', 1, 3);
+    expect(seen).toEqual(['a:2', 'b:1']);
+    stopB();
+    expect((carts as unknown as { watchers: Map<string, unknown> }).watchers.size).toBe(0);
+  });
 });
