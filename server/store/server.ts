@@ -8,6 +8,7 @@ import { systemClock } from './clock.js';
 import type { SecretStore } from './secrets.js';
 import { LazyEngineJudge } from './modules/approval/judge.js';
 import { startRetention } from './retention.js';
+import { startCheckpointer } from './checkpointer.js';
 
 export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
 const EVENT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
@@ -83,11 +84,13 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
   }
   app.station.hub.purgeBefore(Date.now() - EVENT_RETENTION_MS);
   const retention = startRetention({ db: station.db, clock: app.station.clock, log: app.log });
+  const checkpointer = startCheckpointer({ db: station.db, log: app.log });
   let closed = false;
   try {
     await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   } catch (error) {
     retention.stop();
+    await checkpointer.stop();
     await app.close();
     station.close();
     throw error;
@@ -111,6 +114,7 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
       retention.stop();
       await Promise.all([radio?.stop(), readers?.stop()]);
       await app.close();
+      await checkpointer.stop();
       station.close();
     },
   };
