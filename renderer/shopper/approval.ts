@@ -3,7 +3,7 @@
 // server's) and request, and the chat transcript of a dialogue built from the station's answers.
 // Answers live only in memory: nothing here reads or writes storage.
 import type { ApprovalDialogue, Bilingual, DialogueChoice, DialogueQuestion, EnrolRequest, OrderHold } from '../shared/types';
-import { validateField } from './checkout';
+import { normaliseContact, validateField } from './checkout';
 
 export const ANSWER_MAX = 300;
 export const CUSTOM_MIN = 3;
@@ -67,7 +67,7 @@ export function hasEnrolErrors(errors: EnrolErrors): boolean {
 
 export function buildEnrolRequest(draft: EnrolDraft, lang: 'ko' | 'en'): EnrolRequest {
   return {
-    contact: draft.contact.trim(),
+    contact: normaliseContact(draft.contact),
     lang,
     questions: draft.entries.map((entry) =>
       entry.source === 'catalogue' && entry.id !== undefined
