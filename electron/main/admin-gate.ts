@@ -5,6 +5,7 @@
 // opening a new window does not reset them).
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { AdminStatus, AdminUnlockResult } from '../shared/bridge-api.js';
+import { ShellError } from './shell-message.js';
 
 /** Work factor of new hashes: ~100 ms and 32 MiB on a shop PC; kept in the hash, so it can rise. */
 export const SCRYPT_PARAMS = { N: 1 << 15, r: 8, p: 1 } as const;
@@ -52,9 +53,10 @@ export interface AdminGateOptions {
   freeFailures?: number;
 }
 
-export class AdminLockedError extends Error {
-  constructor(action: string) {
-    super(`${action} needs the admin passphrase: unlock first`);
+/** `actionCode` names the action for the page (e.g. the wizard step); `action` is its English. */
+export class AdminLockedError extends ShellError {
+  constructor(action: string, actionCode = action) {
+    super('admin.locked', { action: actionCode }, `${action} needs the admin passphrase: unlock first`);
   }
 }
 
@@ -131,8 +133,8 @@ export class AdminGate {
 
   /** Throws unless the window is unlocked (or no passphrase exists yet); each IT action keeps the
    * unlock alive for another idle period. */
-  require(contextId: number, action: string): void {
-    if (!this.isUnlocked(contextId)) throw new AdminLockedError(action);
+  require(contextId: number, action: string, actionCode?: string): void {
+    if (!this.isUnlocked(contextId)) throw new AdminLockedError(action, actionCode);
     if (this.isSet()) this.grant(contextId);
   }
 }

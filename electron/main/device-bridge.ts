@@ -3,7 +3,7 @@
 // process. The concrete drivers come from factories, so tests use fakes and the shell can run
 // without a driver that failed to load.
 import type { BleScanner, RadioState } from '../../server/store/devices/radio/types.js';
-import type { HidReaderHub, HidReaderInfo } from '../../server/store/devices/hid/types.js';
+import type { HidIssue, HidReaderHub, HidReaderInfo, HidTap } from '../../server/store/devices/hid/types.js';
 import type { DeviceStatus } from '../shared/bridge-api.js';
 import type { MainToUtility, UtilityToMain } from '../shared/utility-messages.js';
 
@@ -36,6 +36,12 @@ export class MainDeviceBridge {
   private radioWanted = false;
   private lastRead: DeviceStatus['readers']['lastRead'] = null;
   private lastIssue: DeviceStatus['readers']['lastIssue'] = null;
+  /** The wizard's live test listens beside the store server. */
+  private readonly advertWatchers = new Set<() => void>();
+  private readonly tapWatchers = new Set<(tap: HidTap) => void>();
+  private readonly issueWatchers = new Set<(issue: HidIssue) => void>();
+  /** The live test turned the radio on itself (the store server had not asked for it). */
+  private radioTestHolds = 0;
 
   constructor(private readonly options: MainDeviceBridgeOptions) {}
 
@@ -80,7 +86,9 @@ export class MainDeviceBridge {
       this.radioSubscriptions = [
         radio.onAdvert((advert) => {
           this.advertsSeen += 1;
-          this.options.send({ type: 'radio-advert', advert });
+          for (const watcher of this.advertWatchers) watcher();
+          // Adverts seen only because the live test turned the radio on stay out of the store.
+          if (this.radioWanted || this.radioTestHolds === 0) this.options.send({ type: 'radio-advert', advert });
         }),
         radio.onState((state, detail) => this.setRadioState(state, detail ?? null)),
       ];
@@ -122,6 +130,7 @@ export class MainDeviceBridge {
       this.readersUnavailable = readers.unavailable?.() ?? null;
       const issues = readers.onIssue?.((issue) => {
         this.lastIssue = { readerId: issue.readerId, message: issue.message, text: issue.text ?? null, at: issue.at };
+        for (const watcher of this.issueWatchers) watcher(issue);
         this.options.send({ type: 'hid-issue', issue });
         this.emitStatus();
       });
@@ -130,6 +139,7 @@ export class MainDeviceBridge {
         readers.onTap((tap) => {
           this.taps.set(tap.readerId, (this.taps.get(tap.readerId) ?? 0) + 1);
           this.lastRead = { readerId: tap.readerId, text: tap.text, tag: tap.tag, at: tap.at };
+          for (const watcher of this.tapWatchers) watcher(tap);
           this.options.send({ type: 'hid-tap', tap });
           this.emitStatus();
         }),
@@ -180,6 +190,60 @@ export class MainDeviceBridge {
   replay(): void {
     this.options.send({ type: 'radio-state', state: this.currentRadioState(), detail: this.radioDetail });
     this.sendReaders();
+  }
+
+  /** Readers open now (the live test watches one of these instead of opening it twice). */
+  connectedReaders(): HidReaderInfo[] {
+    return this.readerList.map((reader) => ({ ...reader }));
+  }
+
+  /** True when the station's radio is turned on in the settings (its driver loaded). */
+  hasRadio(): boolean {
+    return this.radio !== null;
+  }
+
+  watchAdverts(listener: () => void): () => void {
+    this.advertWatchers.add(listener);
+    return () => void this.advertWatchers.delete(listener);
+  }
+
+  watchTaps(listener: (tap: HidTap) => void): () => void {
+    this.tapWatchers.add(listener);
+    return () => void this.tapWatchers.delete(listener);
+  }
+
+  watchIssues(listener: (issue: HidIssue) => void): () => void {
+    this.issueWatchers.add(listener);
+    return () => void this.issueWatchers.delete(listener);
+  }
+
+  /** Scans for the live test even while the store server has the radio stopped (first run, before
+   * the store exists); the release stops it again unless the store server asked for it since. */
+  async holdRadioForTest(): Promise<() => Promise<void>> {
+    const radio = this.radio;
+    if (!radio) return async () => {};
+    this.radioTestHolds += 1;
+    // Only a radio the test itself started is stopped again afterwards.
+    const startedHere = !this.radioWanted && radio.state !== 'scanning';
+    if (startedHere) {
+      try {
+        await radio.start();
+      } catch (error) {
+        this.log('warn', `radio start for the live test failed: ${(error as Error).message}`);
+      }
+      this.radioState = radio.state;
+    }
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      this.radioTestHolds -= 1;
+      if (startedHere && this.radioTestHolds === 0 && !this.radioWanted && this.radio === radio) {
+        await radio.stop().catch(() => {});
+        this.radioState = radio.state;
+        this.emitStatus();
+      }
+    };
   }
 
   status(): DeviceStatus {

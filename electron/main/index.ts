@@ -7,20 +7,21 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHANNELS, type StoreServerStatus, type WizardStoreInput } from '../shared/bridge-api.js';
 import type { StartRequest, UtilityToMain } from '../shared/utility-messages.js';
-import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler, shellPageUrl } from './app-protocol.js';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
 import { AdminGate } from './admin-gate.js';
 import { configOfDevices, devicesOfConfig, loadShellConfig, saveShellConfigPatch } from './config.js';
 import { MainDeviceBridge } from './device-bridge.js';
+import { DeviceLiveTest } from './device-test.js';
 import { registerBridgeHandlers, WindowRegistry, type BridgeHandlers } from './ipc.js';
-import { applyStartAtLogin, claimSingleInstance, installGracefulQuit } from './lifecycle.js';
 import { lineSplitter, RotatingLog } from './logs.js';
 import { realDeviceFactories } from './real-devices.js';
 import { isStationSecretName, SafeStorageSecretStore, SecretStoreUnavailableError } from './secret-store.js';
 import { APP_ORIGIN, APP_SCHEME, installPermissionHandlers, lockNavigation, originOf } from './security.js';
+import { planStationWindows, reloadsForStatus, runStation, targetUrl } from './startup.js';
 import { configureUpdater, UPDATE_CHECK_INTERVAL_MS } from './updater.js';
 import { UtilityHost, type UtilityChild } from './utility-host.js';
-import { planWindows, planWizardWindow, type WindowPlan, type WindowRole } from './window-placement.js';
-import { createStationWindow, isBlockedKioskShortcut, isOpenWizardShortcut, pageUrl, sessionPartition } from './windows.js';
+import { planWizardWindow, type WindowPlan, type WindowRole } from './window-placement.js';
+import { createStationWindow, isBlockedKioskShortcut, isOpenWizardShortcut, sessionPartition } from './windows.js';
 import { Wizard } from './wizard.js';
 import { adminWizardHandlers } from './wizard-handlers.js';
 import { UtilityWizardActions } from './wizard-client.js';
@@ -137,6 +138,8 @@ const devices = new MainDeviceBridge({
   log: logFile.for('devices'),
 });
 
+const liveTest = new DeviceLiveTest({ bridge: devices, factories: (chosen) => realDeviceFactories(configOfDevices(chosen)), log: logFile.for('devices') });
+
 const wizardActions: UtilityWizardActions = new UtilityWizardActions((message) => host.send(message));
 /** The wizard's store step, waiting for the store server to report the new folder's store. */
 let storeCreation: { resolve(store: WizardStoreInput): void; reject(error: Error): void } | null = null;
@@ -191,15 +194,30 @@ const wizard: Wizard = new Wizard({
 });
 let wizardActive = !wizard.state().complete;
 
-if (!claimSingleInstance(app, () => focusMain())) {
-  app.quit();
-} else {
-  void start().catch((error: unknown) => {
-    log('error', `start-up failed: ${(error as Error).stack ?? String(error)}`);
-    dialog.showErrorBox('omnistation could not start', (error as Error).message);
-    app.exit(1);
-  });
-}
+void runStation({
+  app,
+  openAtLogin: config.openAtLogin,
+  host,
+  devices,
+  registerHandlers,
+  openWindows,
+  focus: focusMain,
+  closeWindows: () => {
+    for (const { window } of windows.values()) window.close();
+  },
+  onServerStatus,
+  // First run on an empty data folder: the store server starts once IT chose the store's id.
+  shouldStartServer: () => stationExists() || !wizardActive || wizard.storeChoice() !== null,
+  onDisplaysChanged: (listener) => {
+    for (const event of ['display-added', 'display-removed', 'display-metrics-changed'] as const) screen.on(event, listener);
+  },
+  startUpdater,
+  log,
+}).catch((error: unknown) => {
+  log('error', `start-up failed: ${(error as Error).stack ?? String(error)}`);
+  dialog.showErrorBox('omnistation could not start', (error as Error).message);
+  app.exit(1);
+});
 
 function focusMain(): void {
   const entry = windows.get('wizard') ?? windows.get('monitor') ?? windows.get('kiosk');
@@ -248,15 +266,9 @@ async function onUtilityMessage(message: UtilityToMain): Promise<void> {
   }
 }
 
-function targetUrl(role: WindowRole, status: StoreServerStatus): string {
-  if (role === 'wizard') return `${APP_ORIGIN}/wizard.html`;
-  if (status.state === 'running' && status.url) return pageUrl(role, status.url);
-  return shellPageUrl(status.state === 'failed' ? 'failed' : 'starting');
-}
-
 function onServerStatus(status: StoreServerStatus): void {
   registry.broadcast(CHANNELS.serverStatusEvent, status);
-  if (status.state !== 'running' && status.state !== 'starting') wizardActions.failAll(`the store server is ${status.state}`);
+  if (status.state !== 'running' && status.state !== 'starting') wizardActions.failAll(status.state);
   if (storeCreation && (status.state === 'restarting' || status.state === 'failed')) {
     // The new data folder could not be made (or the server died at once): say why, and do not
     // retry the same choice in a loop.
@@ -264,13 +276,8 @@ function onServerStatus(status: StoreServerStatus): void {
     storeCreation = null;
     void host.halt();
   }
-  for (const [role, { window }] of windows) {
-    if (role === 'wizard') continue;
-    const current = window.webContents.getURL();
-    // A restarting server keeps its page: the page reconnects by itself when the server is back.
-    const showingShellPage = current === '' || current.startsWith(`${APP_SCHEME}:`);
-    if (status.state === 'running' ? showingShellPage : status.state === 'failed') void window.loadURL(targetUrl(role, status));
-  }
+  const showing = [...windows].map(([role, { window }]) => ({ role, url: window.webContents.getURL() }));
+  for (const { role, url } of reloadsForStatus(status, showing)) void windows.get(role)?.window.loadURL(url);
 }
 
 const preparedSessions = new Set<string>();
@@ -324,33 +331,26 @@ function openWizardWindow(): void {
 }
 
 function openWindows(): void {
-  const displays = screen.getAllDisplays();
-  const primary = screen.getPrimaryDisplay().id;
-  if (wizardActive) {
-    const plan = planWizardWindow(displays, primary);
-    if (plan && !windows.has('wizard')) openWindow(plan);
-    return;
+  const changes = planStationWindows(wizardActive, screen.getAllDisplays(), screen.getPrimaryDisplay().id, config, [...windows.keys()]);
+  for (const note of changes.notes) log('info', `windows: ${note}`);
+  for (const role of changes.close) windows.get(role)?.window.close();
+  for (const plan of changes.move) {
+    const existing = windows.get(plan.role)!;
+    existing.window.setBounds(plan.bounds);
+    existing.plan = plan;
   }
-  const { windows: plans, notes } = planWindows(displays, primary, config);
-  for (const note of notes) log('info', `windows: ${note}`);
-  for (const [role, entry] of windows) {
-    if (!plans.some((plan) => plan.role === role)) entry.window.close();
-  }
-  for (const plan of plans) {
-    const existing = windows.get(plan.role);
-    if (existing) {
-      existing.window.setBounds(plan.bounds);
-      existing.plan = plan;
-    } else {
-      openWindow(plan);
-    }
-  }
+  for (const plan of changes.open) openWindow(plan);
 }
 
-async function start(): Promise<void> {
-  await app.whenReady();
-  applyStartAtLogin(app, config.openAtLogin);
+function startUpdater(): void {
+  if (!configureUpdater(electronUpdater.autoUpdater, config, app.isPackaged, logFile.for('updater'))) return;
+  // Failures are logged by the updater's 'error' listener; the next check retries.
+  const check = () => void electronUpdater.autoUpdater.checkForUpdates().catch(() => {});
+  check();
+  setInterval(check, UPDATE_CHECK_INTERVAL_MS).unref();
+}
 
+function registerHandlers(): void {
   const handlers: BridgeHandlers = {
     [CHANNELS.shellInfo]: () => ({
       appVersion: app.getVersion(),
@@ -374,30 +374,11 @@ async function start(): Promise<void> {
         openWindows();
       },
       openWizard: () => openWizardWindow(),
+      liveTest,
+      kioskLink: (kioskId, name, readerIds) => wizardActions.kioskLink(kioskId, name, readerIds),
     }),
   };
   registerBridgeHandlers(ipcMain, handlers, registry, stationOrigins, (channel, reason) => log('warn', `ipc ${channel} refused: ${reason}`));
-
-  host.onStatus(onServerStatus);
-  installGracefulQuit(app, {
-    shutdown: async () => {
-      await host.stop();
-      await devices.close();
-    },
-    log,
-  });
   // A station keeps serving phones with its windows closed; a second launch reopens them.
   app.on('window-all-closed', () => {});
-  for (const event of ['display-added', 'display-removed', 'display-metrics-changed'] as const) screen.on(event, () => openWindows());
-
-  await devices.open();
-  // First run on an empty data folder: the store server starts once IT chose the store's id.
-  if (stationExists() || !wizardActive || wizard.storeChoice()) host.start();
-  openWindows();
-  if (configureUpdater(electronUpdater.autoUpdater, config, app.isPackaged, logFile.for('updater'))) {
-    // Failures are logged by the updater's 'error' listener; the next check retries.
-    const check = () => void electronUpdater.autoUpdater.checkForUpdates().catch(() => {});
-    check();
-    setInterval(check, UPDATE_CHECK_INTERVAL_MS).unref();
-  }
 }

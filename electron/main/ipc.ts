@@ -3,6 +3,7 @@
 // handler runs — a page that navigated away, an iframe or a stray webContents gets nothing.
 import { CHANNELS, type EventChannel, type InvokeChannel, type InvokeResults } from '../shared/bridge-api.js';
 import { isAllowedNavigation, type AllowedOrigins } from './security.js';
+import { errorForPage, ShellError } from './shell-message.js';
 import type { WindowRole } from './window-placement.js';
 
 /** The fields of `IpcMainInvokeEvent` the check reads. */
@@ -54,11 +55,15 @@ export const CHANNEL_ROLES: Record<InvokeChannel, readonly WindowRole[]> = {
   [CHANNELS.adminUnlock]: ['monitor', 'wizard'],
   [CHANNELS.adminLock]: ['monitor', 'wizard'],
   [CHANNELS.adminOpenWizard]: ['monitor'],
+  // Kiosk enrolment is staff's screen; the passphrase is asked for each link.
+  [CHANNELS.adminKioskLink]: ['monitor'],
   [CHANNELS.wizardStore]: WIZARD_ONLY,
   [CHANNELS.wizardState]: WIZARD_ONLY,
   [CHANNELS.wizardRegister]: WIZARD_ONLY,
   [CHANNELS.wizardCredentials]: WIZARD_ONLY,
   [CHANNELS.wizardDevices]: WIZARD_ONLY,
+  [CHANNELS.wizardTestReader]: WIZARD_ONLY,
+  [CHANNELS.wizardTestRadio]: WIZARD_ONLY,
   [CHANNELS.wizardCatalogue]: WIZARD_ONLY,
   [CHANNELS.wizardLabels]: WIZARD_ONLY,
   [CHANNELS.wizardSkip]: WIZARD_ONLY,
@@ -89,7 +94,11 @@ export interface IpcMainLike {
   handle(channel: string, listener: (event: IpcInvokeEventLike, ...args: unknown[]) => unknown): void;
 }
 
-export class RefusedSenderError extends Error {}
+export class RefusedSenderError extends ShellError {
+  constructor() {
+    super('ipc.refused', {}, 'refused');
+  }
+}
 
 export function registerBridgeHandlers(
   ipcMain: IpcMainLike,
@@ -104,10 +113,15 @@ export function registerBridgeHandlers(
       if (!verdict.ok) {
         onRefused(channel, verdict.reason);
         // The page sees a generic refusal; the reason goes to the shell's log only.
-        throw new RefusedSenderError('refused');
+        throw errorForPage(new RefusedSenderError());
       }
       const handler = handlers[channel] as (context: { role: WindowRole; senderId: number }, input: unknown) => unknown;
-      return handler({ role: verdict.role, senderId: event.sender.id }, args[0]);
+      try {
+        return await handler({ role: verdict.role, senderId: event.sender.id }, args[0]);
+      } catch (error) {
+        // The page gets the reason as a code it words in its own language.
+        throw errorForPage(error);
+      }
     });
   }
 }

@@ -1,7 +1,8 @@
 // Runs in: main. The wizard's actions as calls into the utility process: each request carries an
 // id, progress and the result come back with it, and a store server that goes away fails every
 // call in flight instead of leaving the wizard spinning.
-import type { WizardRegisterInput } from '../shared/bridge-api.js';
+import { SHELL_MESSAGE_CODES, type ShellMessageCode, type WizardRegisterInput } from '../shared/bridge-api.js';
+import { ShellError } from './shell-message.js';
 import type { MainToUtility, UtilityToMain, WizardRequest, WizardValue } from '../shared/utility-messages.js';
 import type { WizardActions } from './wizard.js';
 
@@ -34,6 +35,11 @@ export class UtilityWizardActions implements WizardActions {
     return this.call({ action: 'write-labels', file }) as Promise<{ labels: number; pages: number }>;
   }
 
+  /** IT's kiosk enrolment; the caller checked the admin passphrase. */
+  kioskLink(kioskId: string, name: string | null, readerIds: string[]): Promise<{ kioskId: string; name: string | null; link: string }> {
+    return this.call({ action: 'kiosk-link', kioskId, name, readerIds }) as Promise<{ kioskId: string; name: string | null; link: string }>;
+  }
+
   /** Feed every message from the utility process through here. */
   handle(message: UtilityToMain): void {
     if (message.type === 'wizard-progress') {
@@ -43,15 +49,17 @@ export class UtilityWizardActions implements WizardActions {
       if (!call) return;
       this.pending.delete(message.id);
       if (message.ok) call.resolve(message.value);
-      else call.reject(new Error(message.message));
+      else if (message.code && (SHELL_MESSAGE_CODES as readonly string[]).includes(message.code)) {
+        call.reject(new ShellError(message.code as ShellMessageCode, message.params ?? {}, message.message));
+      } else call.reject(new Error(message.message));
     }
   }
 
   /** The store server stopped or restarted: nothing in flight will be answered. */
-  failAll(reason: string): void {
+  failAll(state: string): void {
     for (const [id, call] of this.pending) {
       this.pending.delete(id);
-      call.reject(new Error(reason));
+      call.reject(new ShellError('server.gone', { state }, `the store server is ${state}`));
     }
   }
 
@@ -61,7 +69,7 @@ export class UtilityWizardActions implements WizardActions {
       this.pending.set(id, { resolve, reject, ...(onProgress ? { onProgress } : {}) });
       if (!this.send({ type: 'wizard', id, request })) {
         this.pending.delete(id);
-        reject(new Error('the store server is not running; wait for it to start and try again'));
+        reject(new ShellError('server.notRunning', {}, 'the store server is not running; wait for it to start and try again'));
       }
     });
   }

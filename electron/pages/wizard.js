@@ -1,225 +1,12 @@
 // Runs in: renderer (IT's first-run wizard page, sandboxed; plain script served from app://).
 // Every action goes through window.omnistation.wizard; the main process checks each input again,
-// so this page only keeps IT from sending what would be refused anyway. Its words come from the
-// table below, Korean or English after the browser's language.
+// so this page only keeps IT from sending what would be refused anyway. Its words come from
+// wizard-messages.js, Korean or English after the browser's language; the main process sends codes
+// (`msg.<code>`) that this page words, never sentences.
 'use strict';
 
-const MESSAGES = {
-  en: {
-    title: 'Set up this station',
-    optional: '(optional)',
-    later: 'Later',
-    skip: 'Skip',
-    save: 'Save',
-    finish: 'Open the station',
-    'status.pending': 'to do',
-    'status.done': 'done',
-    'status.skipped': 'skipped',
-    'status.failed': 'failed',
-    'status.busy': 'working…',
-    'step.store': 'Store',
-    'step.register': 'Central service',
-    'step.credentials': 'PIN and passphrase',
-    'step.devices': 'Radio and readers',
-    'step.catalogue': 'Catalogue',
-    'step.labels': 'Labels',
-    'server.label': 'Store server: {state}',
-    'server.waiting': 'Store server: starts once the store is created (step 1)',
-    'server.starting': 'starting…',
-    'server.running': 'running',
-    'server.restarting': 'restarting…',
-    'server.stopping': 'stopping…',
-    'server.stopped': 'stopped',
-    'server.failed': 'failed',
-    'store.title': 'Store id and name',
-    'store.hint': 'The store id is printed on every label and names the store at the central service: it cannot be changed later. 4-32 characters: A-Z, 0-9 and -.',
-    'store.id': 'Store id',
-    'store.idPlaceholder': 'e.g. SEOUL-GANGNAM-01',
-    'store.name': 'Store name',
-    'store.namePlaceholder': 'e.g. Gangnam branch',
-    'store.submit': 'Create the store',
-    'store.badId': 'The store id must be 4-32 characters of A-Z, 0-9 and - (e.g. SEOUL-GANGNAM-01).',
-    'store.summary': 'Store {id} — {name}',
-    'store.noName': 'Give the store a name (as staff and shoppers know it).',
-    'register.title': 'Register with the central payment service',
-    'register.hint': 'Card payments need it. The store can sell before it is registered; orders stay on this station.',
-    'register.url': 'Central service address',
-    'register.urlPlaceholder': 'e.g. https://central.example.com',
-    'register.token': 'Admin token',
-    'register.address': 'Store address',
-    'register.submit': 'Register',
-    'credentials.title': 'Staff PIN and admin passphrase',
-    'credentials.hint': 'Staff sign in to the monitor with the PIN. The admin passphrase protects IT\'s settings (this wizard, the devices): keep it away from the shop floor.',
-    'credentials.pin': 'Staff PIN (4-12 digits)',
-    'credentials.pinAgain': 'PIN again',
-    'credentials.passphrase': 'Admin passphrase (12 characters or more)',
-    'credentials.passphraseAgain': 'Passphrase again',
-    'credentials.pinsDiffer': 'The two PINs differ.',
-    'credentials.summary': 'Staff PIN and admin passphrase set (type both again to change them).',
-    'credentials.passphrasesDiffer': 'The two passphrases differ.',
-    'devices.title': 'Radio and RFID readers',
-    'devices.hint': 'The BLE radio notices shoppers\' phones near the counter. RFID readers are found by their USB vendor and product id (the reader\'s label or its manual).',
-    'devices.radio': 'BLE radio on',
-    'devices.readers': 'Readers to open',
-    'devices.noReaders': 'No reader yet.',
-    'devices.add': 'Add a reader',
-    'devices.vidPid': 'Vendor:product id (hex)',
-    'devices.vidPidPlaceholder': 'e.g. 072f:2200',
-    'devices.mode': 'Mode',
-    'devices.format': 'Card number format',
-    'devices.addButton': 'Add',
-    'devices.remove': 'Remove',
-    'devices.badVidPid': 'Write the reader\'s ids as VID:PID in hex, e.g. 072f:2200.',
-    'devices.duplicate': 'This reader is in the list already.',
-    'devices.submit': 'Save and open these devices',
-    'devices.live': 'Live test',
-    'devices.liveHint': 'After saving, hold a card or tag to each reader: what it read appears here.',
-    'devices.radioStatus': 'Radio: {state} ({adverts} signals seen)',
-    'devices.radioOff': 'Radio: turned off',
-    'devices.summaryOn': 'BLE radio on',
-    'devices.summaryOff': 'BLE radio off',
-    'devices.readerLine': '{name} ({ids}, {mode}): {taps} read(s)',
-    'devices.noReaderConnected': 'No reader connected.',
-    'devices.lastRead': 'Last read: “{text}” → tag {tag} ({time})',
-    'devices.lastIssue': 'Not a tag: “{text}” ({time})',
-    'devices.readerProblem': 'Reader problem: {message} ({time})',
-    'radio.starting': 'starting',
-    'radio.scanning': 'scanning',
-    'radio.unavailable': 'unavailable',
-    'radio.powered-off': 'Bluetooth is off',
-    'radio.stopped': 'stopped',
-    'radio.absent': 'no driver',
-    'mode.keyboard-wedge': 'keyboard wedge',
-    'mode.raw': 'raw reports',
-    'format.auto': 'automatic',
-    'format.hex': 'hexadecimal',
-    'format.decimal': 'decimal',
-    'catalogue.title': 'Product catalogue',
-    'catalogue.hint': 'A CSV or JSON file (see the sample catalogue). Imported all or nothing: a file with a mistake changes nothing.',
-    'catalogue.button': 'Choose a file and import it…',
-    'catalogue.progress': '{percent}% read',
-    'catalogue.progressBytes': '{done} bytes read',
-    'labels.title': 'Product labels',
-    'labels.hint': 'A PDF sheet with a QR code per product; it opens in the PDF viewer to print.',
-    'labels.button': 'Save the label sheet and open it…',
-    'unlock.title': 'Admin passphrase',
-    'unlock.hint': 'This station is set up. Type the admin passphrase to change its settings.',
-    'unlock.passphrase': 'Admin passphrase',
-    'unlock.button': 'Unlock',
-    'unlock.wrong': 'That is not the admin passphrase.',
-    'unlock.throttled': 'Too many wrong tries: wait until {time}.',
-    'unlock.notSet': 'No admin passphrase is set yet.',
-    'lock.button': 'Lock',
-    'done.message': 'All set: the station can open.',
-  },
-  ko: {
-    title: '이 스테이션 설정',
-    optional: '(선택)',
-    later: '나중에',
-    skip: '건너뛰기',
-    save: '저장',
-    finish: '스테이션 열기',
-    'status.pending': '할 일',
-    'status.done': '완료',
-    'status.skipped': '건너뜀',
-    'status.failed': '실패',
-    'status.busy': '진행 중…',
-    'step.store': '매장',
-    'step.register': '중앙 서비스',
-    'step.credentials': 'PIN과 암호 문구',
-    'step.devices': '무선과 리더기',
-    'step.catalogue': '상품 목록',
-    'step.labels': '라벨',
-    'server.label': '매장 서버: {state}',
-    'server.waiting': '매장 서버: 매장을 만들면 시작합니다 (1단계)',
-    'server.starting': '시작하는 중…',
-    'server.running': '실행 중',
-    'server.restarting': '다시 시작하는 중…',
-    'server.stopping': '멈추는 중…',
-    'server.stopped': '멈춤',
-    'server.failed': '실패',
-    'store.title': '매장 ID와 이름',
-    'store.hint': '매장 ID는 모든 라벨에 인쇄되고 중앙 서비스에서 매장을 가리킵니다. 나중에 바꿀 수 없습니다. A-Z, 0-9, - 로 4-32자.',
-    'store.id': '매장 ID',
-    'store.idPlaceholder': '예: SEOUL-GANGNAM-01',
-    'store.name': '매장 이름',
-    'store.namePlaceholder': '예: 강남점',
-    'store.submit': '매장 만들기',
-    'store.badId': '매장 ID는 A-Z, 0-9, - 로 된 4-32자여야 합니다 (예: SEOUL-GANGNAM-01).',
-    'store.summary': '매장 {id} — {name}',
-    'store.noName': '매장 이름을 적어 주세요 (직원과 고객이 아는 이름).',
-    'register.title': '중앙 결제 서비스에 등록',
-    'register.hint': '카드 결제에 필요합니다. 등록 전에도 판매할 수 있으며, 주문은 이 스테이션에 남습니다.',
-    'register.url': '중앙 서비스 주소',
-    'register.urlPlaceholder': '예: https://central.example.com',
-    'register.token': '관리자 토큰',
-    'register.address': '매장 주소',
-    'register.submit': '등록',
-    'credentials.title': '직원 PIN과 관리자 암호 문구',
-    'credentials.hint': '직원은 PIN으로 모니터에 로그인합니다. 관리자 암호 문구는 IT 설정(이 마법사, 장치)을 보호하니 매장 직원에게 알려 주지 마세요.',
-    'credentials.pin': '직원 PIN (숫자 4-12자리)',
-    'credentials.pinAgain': 'PIN 확인',
-    'credentials.passphrase': '관리자 암호 문구 (12자 이상)',
-    'credentials.passphraseAgain': '암호 문구 확인',
-    'credentials.pinsDiffer': '두 PIN이 다릅니다.',
-    'credentials.summary': '직원 PIN과 관리자 암호 문구가 설정되었습니다 (바꾸려면 둘 다 다시 입력).',
-    'credentials.passphrasesDiffer': '두 암호 문구가 다릅니다.',
-    'devices.title': '무선(BLE)과 RFID 리더기',
-    'devices.hint': 'BLE 무선은 계산대 근처 고객의 휴대폰을 알아봅니다. RFID 리더기는 USB 제조사 ID와 제품 ID로 찾습니다 (리더기 라벨이나 설명서 참고).',
-    'devices.radio': 'BLE 무선 켜기',
-    'devices.readers': '열 리더기',
-    'devices.noReaders': '아직 리더기가 없습니다.',
-    'devices.add': '리더기 추가',
-    'devices.vidPid': '제조사:제품 ID (16진수)',
-    'devices.vidPidPlaceholder': '예: 072f:2200',
-    'devices.mode': '방식',
-    'devices.format': '카드 번호 형식',
-    'devices.addButton': '추가',
-    'devices.remove': '삭제',
-    'devices.badVidPid': '리더기 ID를 16진수 VID:PID 로 적어 주세요 (예: 072f:2200).',
-    'devices.duplicate': '이미 목록에 있는 리더기입니다.',
-    'devices.submit': '저장하고 장치 열기',
-    'devices.live': '실시간 테스트',
-    'devices.liveHint': '저장한 뒤 각 리더기에 카드나 태그를 대 보세요. 읽은 내용이 여기 나타납니다.',
-    'devices.radioStatus': '무선: {state} (신호 {adverts}개 수신)',
-    'devices.radioOff': '무선: 꺼짐',
-    'devices.summaryOn': 'BLE 무선 켜짐',
-    'devices.summaryOff': 'BLE 무선 꺼짐',
-    'devices.readerLine': '{name} ({ids}, {mode}): {taps}회 읽음',
-    'devices.noReaderConnected': '연결된 리더기가 없습니다.',
-    'devices.lastRead': '마지막 읽기: “{text}” → 태그 {tag} ({time})',
-    'devices.lastIssue': '태그가 아님: “{text}” ({time})',
-    'devices.readerProblem': '리더기 문제: {message} ({time})',
-    'radio.starting': '시작하는 중',
-    'radio.scanning': '스캔 중',
-    'radio.unavailable': '사용할 수 없음',
-    'radio.powered-off': '블루투스 꺼짐',
-    'radio.stopped': '멈춤',
-    'radio.absent': '드라이버 없음',
-    'mode.keyboard-wedge': '키보드 입력',
-    'mode.raw': 'raw 리포트',
-    'format.auto': '자동',
-    'format.hex': '16진수',
-    'format.decimal': '10진수',
-    'catalogue.title': '상품 목록',
-    'catalogue.hint': 'CSV 또는 JSON 파일 (샘플 목록 참고). 전부 가져오거나 아무것도 가져오지 않습니다: 오류가 있는 파일은 아무것도 바꾸지 않습니다.',
-    'catalogue.button': '파일을 골라 가져오기…',
-    'catalogue.progress': '{percent}% 읽음',
-    'catalogue.progressBytes': '{done}바이트 읽음',
-    'labels.title': '상품 라벨',
-    'labels.hint': '상품마다 QR 코드가 있는 PDF 시트입니다. PDF 뷰어에서 열어 인쇄하세요.',
-    'labels.button': '라벨 시트를 저장하고 열기…',
-    'unlock.title': '관리자 암호 문구',
-    'unlock.hint': '이 스테이션은 이미 설정되었습니다. 설정을 바꾸려면 관리자 암호 문구를 입력하세요.',
-    'unlock.passphrase': '관리자 암호 문구',
-    'unlock.button': '잠금 해제',
-    'unlock.wrong': '관리자 암호 문구가 아닙니다.',
-    'unlock.throttled': '잘못된 시도가 너무 많습니다. {time}까지 기다려 주세요.',
-    'unlock.notSet': '아직 관리자 암호 문구가 없습니다.',
-    'lock.button': '잠그기',
-    'done.message': '모두 마쳤습니다. 스테이션을 열 수 있습니다.',
-  },
-};
+// The words (Korean and English) are in wizard-messages.js, loaded before this script.
+const MESSAGES = window.WIZARD_MESSAGES;
 
 const LANG = (navigator.languages || [navigator.language || 'en']).some((l) => /^ko\b/i.test(l)) ? 'ko' : 'en';
 
@@ -235,7 +22,30 @@ const hex4 = (n) => n.toString(16).padStart(4, '0').toUpperCase();
 const clock = (at) => new Date(at).toLocaleTimeString(LANG === 'ko' ? 'ko-KR' : 'en-GB');
 const VID_PID = /^\s*([0-9a-f]{4}):([0-9a-f]{4})\s*$/i;
 
+/** The coded message the main process sends (bridge-api.ts ShellMessage), in this page's language.
+ * A value that is itself a code (a field, step, action or state) is worded too. */
+function tm(message) {
+  if (!message || typeof message.code !== 'string') return '';
+  const key = `msg.${message.code}`;
+  const params = { ...(message.params || {}) };
+  if (typeof params.field === 'string') params.field = t(`field.${params.field}`);
+  if (typeof params.step === 'string') params.step = t(`step.${params.step}`);
+  if (typeof params.action === 'string') params.action = t(`action.${params.action}`);
+  if (typeof params.steps === 'string') params.steps = params.steps.split(',').map((s) => t(`step.${s}`)).join(', ');
+  if (typeof params.state === 'string') params.state = t(`${message.code === 'server.gone' ? 'server' : 'radio'}.${params.state}`);
+  return MESSAGES.en[key] === undefined ? '' : t(key, params).trim();
+}
+
+/** What a step shows: its coded message, or the English detail of a progress file from before. */
+function stepText(step) {
+  return tm(step.message) || step.detail || '';
+}
+
+const MARK = 'omnistation-message:';
+
 let current = null;
+/** A reader or radio test is running (one at a time, as in the main process). */
+let testing = false;
 /** The device settings being edited; taken from the main process until IT changes them. */
 let draft = null;
 let serverStatus = null;
@@ -294,7 +104,7 @@ function render(state) {
   if (state.store && storeDone) $('section[data-step="store"] [data-summary]').textContent = t('store.summary', { id: state.store.storeId, name: state.store.name });
   renderDraft();
   const failed = state.steps.find((s) => s.status === 'failed');
-  if (failed) say(`${t(`step.${failed.id}`)}: ${failed.detail}`);
+  if (failed) say(`${t(`step.${failed.id}`)}: ${stepText(failed)}`);
   else if (state.complete) say(t('done.message'), 'ok');
   $('#finish').disabled = !state.complete || state.busy !== null || state.locked;
   showServer(serverStatus);
@@ -309,7 +119,7 @@ function summary(step, state) {
     const readers = state.devices.readers.map((r) => `${hex4(r.vendorId)}:${hex4(r.productId)}`).join(', ');
     return `${t(state.devices.radio ? 'devices.summaryOn' : 'devices.summaryOff')} · ${readers || t('devices.noReaders')}`;
   }
-  return step.detail ?? '';
+  return stepText(step);
 }
 
 function renderDraft() {
@@ -337,7 +147,17 @@ function renderDraft() {
         draft.readers.splice(index, 1);
         renderDraft();
       });
-      item.append(label, remove);
+      const test = document.createElement('button');
+      test.type = 'button';
+      test.className = 'secondary small';
+      test.dataset.action = 'test-reader';
+      test.textContent = t('devices.test');
+      test.disabled = current?.locked || current?.busy !== null || testing;
+      test.addEventListener('click', () => testReader(reader));
+      const actions = document.createElement('span');
+      actions.className = 'row-actions';
+      actions.append(test, remove);
+      item.append(label, actions);
       return item;
     }),
   );
@@ -348,9 +168,67 @@ async function refreshLockButton() {
   $('#lock').hidden = !(status.set && status.unlocked);
 }
 
-/** Main-process errors arrive as "Error invoking remote method …: Error: reason"; IT needs the reason. */
+/** Main-process errors arrive as "Error invoking remote method …: Error: <English> <mark><coded
+ * message>"; IT reads the coded message in the page's language (the English only if it has none). */
 function reason(error) {
-  return String(error?.message ?? error).replace(/^.*Error: /, '');
+  const text = String(error?.message ?? error);
+  const at = text.lastIndexOf(MARK);
+  if (at >= 0) {
+    try {
+      const worded = tm(JSON.parse(text.slice(at + MARK.length)));
+      if (worded) return worded;
+    } catch {
+      // Not a coded message after all: the English below.
+    }
+  }
+  return (at >= 0 ? text.slice(0, at).trim() : text).replace(/^.*Error: /, '');
+}
+
+function testLine(id, text, kind) {
+  const line = $(id);
+  line.textContent = text;
+  line.className = `test-line ${kind}`;
+}
+
+/** Holds the other test buttons while one test runs. */
+function setTesting(value) {
+  testing = value;
+  $('[data-action="test-radio"]').disabled = value || current?.locked || current?.busy !== null;
+  for (const button of document.querySelectorAll('[data-action="test-reader"]')) button.disabled = value || current?.locked || current?.busy !== null;
+}
+
+/** "Tap a card now": the chosen reader, saved or not, answers with the id it decoded. */
+async function testReader(reader) {
+  const ids = `${hex4(reader.vendorId)}:${hex4(reader.productId)}`;
+  say('');
+  setTesting(true);
+  testLine('#reader-test', t('devices.tapNow', { ids }), 'waiting');
+  try {
+    const result = await bridge.wizard.testReader(structuredClone(reader));
+    if (result.ok) testLine('#reader-test', t('devices.testRead', { ids, text: result.text, tag: result.tag }), 'ok');
+    else testLine('#reader-test', tm(result.message), 'error');
+  } catch (error) {
+    testLine('#reader-test', reason(error), 'error');
+  } finally {
+    setTesting(false);
+  }
+}
+
+async function testRadio() {
+  say('');
+  setTesting(true);
+  testLine('#radio-test', t('devices.radioListening'), 'waiting');
+  try {
+    const result = await bridge.wizard.testRadio();
+    if (result.ok) {
+      const perSecond = result.perSecond.toLocaleString(LANG === 'ko' ? 'ko-KR' : 'en-GB', { maximumFractionDigits: 1 });
+      testLine('#radio-test', t('devices.radioRate', { perSecond, adverts: result.adverts, seconds: result.seconds }), 'ok');
+    } else testLine('#radio-test', tm(result.message), 'error');
+  } catch (error) {
+    testLine('#radio-test', reason(error), 'error');
+  } finally {
+    setTesting(false);
+  }
 }
 
 /** Runs one call; with `step`, the page shows that step working (and every control held) until
@@ -427,6 +305,8 @@ $('[data-action="add-reader"]').addEventListener('click', () => {
   form.elements.vidPid.value = '';
   renderDraft();
 });
+
+$('[data-action="test-radio"]').addEventListener('click', () => testRadio());
 
 $('[data-action="catalogue"]').addEventListener('click', () => {
   const box = $('#catalogue-progress');

@@ -47,6 +47,7 @@ const api = {
     unlock: (passphrase) => invoke(CHANNELS.adminUnlock, passphrase),
     lock: () => invoke(CHANNELS.adminLock),
     openWizard: () => invoke(CHANNELS.adminOpenWizard),
+    kioskLink: (input) => invoke(CHANNELS.adminKioskLink, input),
   },
   wizard: {
     state: () => invoke(CHANNELS.wizardState),
@@ -54,6 +55,8 @@ const api = {
     register: (input) => invoke(CHANNELS.wizardRegister, input),
     setCredentials: (input) => invoke(CHANNELS.wizardCredentials, input),
     configureDevices: (input) => invoke(CHANNELS.wizardDevices, input),
+    testReader: (input) => invoke(CHANNELS.wizardTestReader, input),
+    testRadio: () => invoke(CHANNELS.wizardTestRadio),
     importCatalogue: () => invoke(CHANNELS.wizardCatalogue),
     printLabels: () => invoke(CHANNELS.wizardLabels),
     skip: (step) => invoke(CHANNELS.wizardSkip, step),

@@ -50,8 +50,92 @@ export interface ShellInfo {
 export type WizardStepId = 'store' | 'register' | 'credentials' | 'devices' | 'catalogue' | 'labels';
 export type WizardStepStatus = 'pending' | 'done' | 'skipped' | 'failed';
 
+/** Every message the main process sends the shell's pages: the page puts it in words (Korean or
+ * English), so the main process never picks a language. A test checks each code has both. */
+export const SHELL_MESSAGE_CODES = [
+  // The page's input, checked again in the main process.
+  'input.required',
+  'input.tooLong',
+  'register.missing',
+  'register.badUrl',
+  'register.badScheme',
+  'register.already',
+  'register.failed',
+  'store.missing',
+  'store.badId',
+  'store.badName',
+  'store.fixed',
+  'store.first',
+  'credentials.missing',
+  'pin.format',
+  'pin.easy',
+  'pin.differ',
+  'passphrase.short',
+  'passphrase.long',
+  'passphrase.containsPin',
+  'passphrase.differ',
+  'devices.missing',
+  'readers.tooMany',
+  'readers.badIds',
+  'readers.badFormat',
+  'readers.duplicate',
+  'step.unknown',
+  'step.notOptional',
+  'step.running',
+  'wizard.incomplete',
+  'catalogue.first',
+  'catalogue.invalid',
+  'catalogue.empty',
+  'labels.emptyCatalogue',
+  // What a finished step did.
+  'done.store',
+  'done.storeExisting',
+  'done.register',
+  'done.credentials',
+  'done.devicesRadioOn',
+  'done.devicesRadioOff',
+  'done.catalogue',
+  'done.labels',
+  // The store server and the shell.
+  'server.notRunning',
+  'server.gone',
+  'server.startFailed',
+  'admin.locked',
+  'admin.wrong',
+  'admin.throttled',
+  'admin.notSet',
+  'ipc.refused',
+  'kiosk.notFound',
+  'kiosk.exists',
+  'kiosk.badInput',
+  // The live test of a reader or the radio.
+  'test.busy',
+  'reader.notFound',
+  'reader.driver',
+  'reader.noTap',
+  'reader.notTag',
+  'radio.unavailable',
+  'radio.driver',
+  // Anything else: its English reason, shown as it is.
+  'error.other',
+] as const;
+
+export type ShellMessageCode = (typeof SHELL_MESSAGE_CODES)[number];
+
+/** A message for a page: a code and the values its words take. A value under `field`, `step`,
+ * `action` or `state` is itself a code the page translates (e.g. step `devices`). */
+export interface ShellMessage {
+  code: ShellMessageCode;
+  params: Record<string, string | number>;
+}
+
+/** An invoke that fails rejects with an Error whose message ends in this mark and the
+ * ShellMessage as JSON (Electron passes only the message string across). */
+export const SHELL_MESSAGE_MARK = 'omnistation-message:';
+
 export interface WizardState {
-  steps: { id: WizardStepId; status: WizardStepStatus; optional: boolean; detail: string | null }[];
+  /** `detail` is the English line for the log; `message` is what the page shows, in its language. */
+  steps: { id: WizardStepId; status: WizardStepStatus; optional: boolean; detail: string | null; message: ShellMessage | null }[];
   /** The step running now (registration, import or labels take a while). */
   busy: WizardStepId | null;
   /** Every required step done and the others done or skipped: the station can open. */
@@ -111,6 +195,30 @@ export type AdminUnlockResult =
   /** `throttled`: too many wrong guesses, try again at `retryAt`. */
   | { ok: false; reason: 'wrong' | 'throttled' | 'not-set'; retryAt: number | null };
 
+/** The live test of one reader before it is saved: the first card held to it, decoded. */
+export type ReaderTestResult =
+  | { ok: true; readerId: string; product: string | null; text: string; tag: string; at: number }
+  | { ok: false; message: ShellMessage };
+
+/** The live test of the radio: adverts seen over a few seconds. */
+export type RadioTestResult =
+  | { ok: true; state: RadioStatusState; adverts: number; seconds: number; perSecond: number }
+  | { ok: false; state: RadioStatusState; message: ShellMessage };
+
+/** A kiosk enrolment link made by IT from the monitor (re-link an existing kiosk, or enrol a new
+ * one when `name` is given), each time with the admin passphrase. */
+export interface AdminKioskLinkInput {
+  passphrase: string;
+  kioskId: string;
+  name?: string;
+  readerIds?: string[];
+}
+
+export type AdminKioskLinkResult =
+  | { ok: true; kioskId: string; name: string | null; link: string }
+  | { ok: false; reason: 'wrong' | 'throttled' | 'not-set'; retryAt: number | null }
+  | { ok: false; reason: 'failed'; message: ShellMessage };
+
 export interface WizardProgress {
   step: WizardStepId;
   done: number;
@@ -141,6 +249,8 @@ export interface BridgeApi {
     lock(): Promise<AdminStatus>;
     /** Opens the wizard again (it asks for the passphrase itself before changing anything). */
     openWizard(): Promise<void>;
+    /** A kiosk enrolment link, made only with the admin passphrase typed for this one action. */
+    kioskLink(input: AdminKioskLinkInput): Promise<AdminKioskLinkResult>;
   };
   /** IT's first-run wizard (its own window only). */
   readonly wizard: {
@@ -151,6 +261,10 @@ export interface BridgeApi {
     setCredentials(input: WizardCredentialsInput): Promise<WizardState>;
     /** Saves the radio and readers and opens them at once; devices.status is the live test. */
     configureDevices(input: WizardDevicesInput): Promise<WizardState>;
+    /** Opens this reader (or watches it, when already open) until a card is held to it. */
+    testReader(input: WizardReaderChoice): Promise<ReaderTestResult>;
+    /** Counts the radio's adverts for a few seconds (turning it on for the test if it is off). */
+    testRadio(): Promise<RadioTestResult>;
     /** Asks IT for the file in a system dialog, then imports it all or nothing. */
     importCatalogue(): Promise<WizardState>;
     /** Asks where to save the label sheet (PDF), writes it and opens it for printing. */
@@ -178,11 +292,14 @@ export const CHANNELS = {
   adminUnlock: 'omnistation:admin:unlock',
   adminLock: 'omnistation:admin:lock',
   adminOpenWizard: 'omnistation:admin:open-wizard',
+  adminKioskLink: 'omnistation:admin:kiosk-link',
   wizardStore: 'omnistation:wizard:store',
   wizardState: 'omnistation:wizard:state',
   wizardRegister: 'omnistation:wizard:register',
   wizardCredentials: 'omnistation:wizard:credentials',
   wizardDevices: 'omnistation:wizard:devices',
+  wizardTestReader: 'omnistation:wizard:test-reader',
+  wizardTestRadio: 'omnistation:wizard:test-radio',
   wizardCatalogue: 'omnistation:wizard:catalogue',
   wizardLabels: 'omnistation:wizard:labels',
   wizardSkip: 'omnistation:wizard:skip',
@@ -205,11 +322,14 @@ export interface InvokeResults {
   [CHANNELS.adminUnlock]: AdminUnlockResult;
   [CHANNELS.adminLock]: AdminStatus;
   [CHANNELS.adminOpenWizard]: void;
+  [CHANNELS.adminKioskLink]: AdminKioskLinkResult;
   [CHANNELS.wizardStore]: WizardState;
   [CHANNELS.wizardState]: WizardState;
   [CHANNELS.wizardRegister]: WizardState;
   [CHANNELS.wizardCredentials]: WizardState;
   [CHANNELS.wizardDevices]: WizardState;
+  [CHANNELS.wizardTestReader]: ReaderTestResult;
+  [CHANNELS.wizardTestRadio]: RadioTestResult;
   [CHANNELS.wizardCatalogue]: WizardState;
   [CHANNELS.wizardLabels]: WizardState;
   [CHANNELS.wizardSkip]: WizardState;
@@ -228,11 +348,14 @@ export interface InvokeArguments {
   [CHANNELS.adminUnlock]: string;
   [CHANNELS.adminLock]: void;
   [CHANNELS.adminOpenWizard]: void;
+  [CHANNELS.adminKioskLink]: AdminKioskLinkInput;
   [CHANNELS.wizardStore]: WizardStoreInput;
   [CHANNELS.wizardState]: void;
   [CHANNELS.wizardRegister]: WizardRegisterInput;
   [CHANNELS.wizardCredentials]: WizardCredentialsInput;
   [CHANNELS.wizardDevices]: WizardDevicesInput;
+  [CHANNELS.wizardTestReader]: WizardReaderChoice;
+  [CHANNELS.wizardTestRadio]: void;
   [CHANNELS.wizardCatalogue]: void;
   [CHANNELS.wizardLabels]: void;
   [CHANNELS.wizardSkip]: WizardStepId;

@@ -24,9 +24,17 @@ export type WizardRequest =
   | { action: 'register'; centralUrl: string; adminToken: string; address: string }
   | { action: 'set-pin'; pin: string }
   | { action: 'import-catalogue'; file: string }
-  | { action: 'write-labels'; file: string };
+  | { action: 'write-labels'; file: string }
+  /** IT's kiosk enrolment from the monitor (the main process checked the admin passphrase):
+   * a new kiosk when `name` is given, else a new link for an existing one. */
+  | { action: 'kiosk-link'; kioskId: string; name: string | null; readerIds: string[] };
 
-export type WizardValue = { storeId: string } | { products: number; tags: number } | { labels: number; pages: number } | null;
+export type WizardValue =
+  | { storeId: string }
+  | { products: number; tags: number }
+  | { labels: number; pages: number }
+  | { kioskId: string; name: string | null; link: string }
+  | null;
 
 export type MainToUtility =
   | { type: 'wizard'; id: number; request: WizardRequest }
@@ -51,7 +59,8 @@ export type UtilityToMain =
   | { type: 'secret-set'; name: string; value: string }
   | { type: 'wizard-progress'; id: number; done: number; total: number | null }
   | { type: 'wizard-result'; id: number; ok: true; value: WizardValue }
-  | { type: 'wizard-result'; id: number; ok: false; message: string };
+  /** `code` and `params`: the coded message (bridge-api.ts SHELL_MESSAGE_CODES) when there is one. */
+  | { type: 'wizard-result'; id: number; ok: false; message: string; code?: string; params?: Record<string, string | number> };
 
 const MAIN_TO_UTILITY = new Set<string>(['wizard', 'start', 'shutdown', 'radio-advert', 'radio-state', 'hid-tap', 'hid-readers', 'hid-issue']);
 const UTILITY_TO_MAIN = new Set<string>(['ready', 'start-failed', 'stopped', 'radio-command', 'hid-command', 'secret-set', 'wizard-progress', 'wizard-result']);

@@ -8,7 +8,7 @@ import type { StartOptions } from '../../server/store/server.js';
 import type { Station } from '../../server/store/station.js';
 import { isMainToUtility, type StartRequest, type UtilityToMain } from '../shared/utility-messages.js';
 import { BridgedBleScanner, BridgedHidReaderHub, routeDeviceMessage } from './bridged-devices.js';
-import { runWizardRequest } from './wizard-actions.js';
+import { runWizardRequest, WizardActionError, type KioskEnrolment } from './wizard-actions.js';
 
 /** Electron's `process.parentPort`, as far as it is used. */
 export interface ParentPortLike {
@@ -19,6 +19,8 @@ export interface ParentPortLike {
 export interface RunningStoreServer {
   url: string;
   station: Station;
+  /** The running app's context: IT's kiosk enrolment goes through its kiosk service. */
+  app?: { station: { kiosks: KioskEnrolment } };
   close(): Promise<void>;
 }
 
@@ -138,14 +140,16 @@ export function runStoreHost(port: ParentPortLike, api: StoreServerApi, exit: (c
   async function wizard(id: number, request: Parameters<typeof runWizardRequest>[1]): Promise<void> {
     const server = stopping ? null : await starting;
     if (!server) {
-      post({ type: 'wizard-result', id, ok: false, message: 'the store server is not running' });
+      post({ type: 'wizard-result', id, ok: false, message: 'the store server is not running', code: 'server.notRunning' });
       return;
     }
     try {
-      const value = await runWizardRequest(server.station, request, (done, total) => post({ type: 'wizard-progress', id, done, total }));
+      const progress = (done: number, total: number | null) => post({ type: 'wizard-progress', id, done, total });
+      const value = await runWizardRequest(server.station, request, progress, server.app?.station.kiosks ?? null);
       post({ type: 'wizard-result', id, ok: true, value });
     } catch (error) {
-      post({ type: 'wizard-result', id, ok: false, message: (error as Error).message });
+      const coded = error instanceof WizardActionError ? { code: error.code, params: error.params } : {};
+      post({ type: 'wizard-result', id, ok: false, message: (error as Error).message, ...coded });
     }
   }
 

@@ -13,6 +13,7 @@ import { realDeviceFactories } from '../../electron/main/real-devices.js';
 import { isOpenWizardShortcut } from '../../electron/main/windows.js';
 import { Wizard } from '../../electron/main/wizard.js';
 import { adminWizardHandlers } from '../../electron/main/wizard-handlers.js';
+import { ShellError } from '../../electron/main/shell-message.js';
 
 const FAST = { N: 1024, r: 8, p: 1 };
 const PASS = 'correct horse battery';
@@ -101,6 +102,7 @@ describe('wizard and admin channels', () => {
   async function setup() {
     let hash: string | null = null;
     const hooks = { registered: 0, finished: 0, opened: 0 };
+    const links: { kioskId: string; name: string | null; readerIds: string[] }[] = [];
     const devices = { radio: true, readers: [] as never[] };
     const wizard = new Wizard({
       actions: {
@@ -123,10 +125,19 @@ describe('wizard and admin channels', () => {
       registered: () => void (hooks.registered += 1),
       finished: () => void (hooks.finished += 1),
       openWizard: () => void (hooks.opened += 1),
+      liveTest: {
+        testReader: async () => ({ ok: true, readerId: 'r1', product: null, text: '04A1', tag: '04A1', at: 1 }),
+        testRadio: async () => ({ ok: true, state: 'scanning', adverts: 6, seconds: 3, perSecond: 2 }),
+      },
+      kioskLink: async (kioskId, name, readerIds) => {
+        links.push({ kioskId, name, readerIds });
+        if (kioskId === 'gone') throw new ShellError('kiosk.notFound', {}, 'No such kiosk.');
+        return { kioskId, name, link: `https://shop.example/kiosk/#token=t-${kioskId}` };
+      },
     });
     const call = async (channel: keyof typeof handlers, senderId: number, input?: unknown) =>
       (handlers[channel] as (c: { role: 'wizard'; senderId: number }, i: unknown) => unknown)({ role: 'wizard', senderId }, input);
-    return { call, hooks, gate };
+    return { call, hooks, gate, links };
   }
 
   it('first run: open until the passphrase is set; the window that set it stays unlocked, others not', async () => {
@@ -167,6 +178,54 @@ describe('wizard and admin channels', () => {
     await call(CHANNELS.wizardFinish, 1);
     await call(CHANNELS.adminOpenWizard, 2);
     expect(hooks).toEqual({ registered: 1, finished: 1, opened: 1 });
+  });
+
+  it('the live device tests are IT actions: locked windows may not run them', async () => {
+    const { call } = await setup();
+    await call(CHANNELS.wizardStore, 7, { storeId: 'SHOP-0042', name: 'Gangnam' });
+    // Before a passphrase exists (first run) they run.
+    expect(await call(CHANNELS.wizardTestRadio, 9)).toMatchObject({ ok: true, perSecond: 2 });
+    await call(CHANNELS.wizardCredentials, 7, GOOD);
+    expect(await call(CHANNELS.wizardTestReader, 7, { vendorId: 1, productId: 2, mode: 'raw', format: 'hex' })).toMatchObject({ ok: true, tag: '04A1' });
+    await expect(call(CHANNELS.wizardTestReader, 8, { vendorId: 1, productId: 2, mode: 'raw', format: 'hex' })).rejects.toMatchObject({
+      code: 'admin.locked',
+      params: { action: 'devices' },
+    });
+    await expect(call(CHANNELS.wizardTestRadio, 8)).rejects.toThrow(/testing the radio needs the admin passphrase/);
+  });
+
+  it('a kiosk link from the monitor needs the passphrase each time, and leaves the window locked', async () => {
+    const { call, gate, links } = await setup();
+    // No passphrase yet: refused, nothing made.
+    expect(await call(CHANNELS.adminKioskLink, 2, { passphrase: PASS, kioskId: 'k1' })).toEqual({ ok: false, reason: 'not-set', retryAt: null });
+    await call(CHANNELS.wizardStore, 7, { storeId: 'SHOP-0042', name: 'Gangnam' });
+    await call(CHANNELS.wizardCredentials, 7, GOOD);
+    expect(await call(CHANNELS.adminKioskLink, 2, { passphrase: 'not the passphrase', kioskId: 'k1' })).toEqual({ ok: false, reason: 'wrong', retryAt: null });
+    expect(links).toEqual([]);
+    expect(await call(CHANNELS.adminKioskLink, 2, { passphrase: PASS, kioskId: 'k1' })).toEqual({
+      ok: true,
+      kioskId: 'k1',
+      name: null,
+      link: 'https://shop.example/kiosk/#token=t-k1',
+    });
+    expect(gate.isUnlocked(2)).toBe(false);
+    // Enrolling a new kiosk: its name and readers go along.
+    expect(await call(CHANNELS.adminKioskLink, 2, { passphrase: PASS, kioskId: 'k2', name: ' Entrance ', readerIds: ['/dev/hidraw1'] })).toMatchObject({ ok: true, name: 'Entrance' });
+    expect(links).toEqual([
+      { kioskId: 'k1', name: null, readerIds: [] },
+      { kioskId: 'k2', name: 'Entrance', readerIds: ['/dev/hidraw1'] },
+    ]);
+    // The store server's refusal comes back as a code for the monitor to word.
+    expect(await call(CHANNELS.adminKioskLink, 2, { passphrase: PASS, kioskId: 'gone' })).toEqual({
+      ok: false,
+      reason: 'failed',
+      message: { code: 'kiosk.notFound', params: {} },
+    });
+    // Hostile input is refused before the passphrase is even checked.
+    for (const input of [null, 'k1', { passphrase: PASS }, { passphrase: PASS, kioskId: '../x' }, { passphrase: PASS, kioskId: 'k', name: '' }, { passphrase: 7, kioskId: 'k' }, { passphrase: PASS, kioskId: 'k', readerIds: 'r' }]) {
+      await expect(call(CHANNELS.adminKioskLink, 2, input)).rejects.toMatchObject({ code: 'kiosk.badInput' });
+    }
+    expect(links).toHaveLength(3);
   });
 });
 

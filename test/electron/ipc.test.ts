@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CHANNELS, type InvokeChannel } from '../../electron/shared/bridge-api.js';
 import { registerBridgeHandlers, validateSender, WindowRegistry, type BridgeHandlers, type IpcInvokeEventLike } from '../../electron/main/ipc.js';
 import { APP_ORIGIN } from '../../electron/main/security.js';
+import { decodePageError, ShellError } from '../../electron/main/shell-message.js';
 
 const SERVER = 'http://127.0.0.1:8080';
 const allowed = () => [APP_ORIGIN, SERVER];
@@ -62,6 +63,11 @@ describe('IPC sender validation', () => {
       [CHANNELS.adminUnlock]: () => ({ ok: false, reason: 'wrong', retryAt: null }),
       [CHANNELS.adminLock]: () => ({ set: true, unlocked: false, until: null }),
       [CHANNELS.adminOpenWizard]: () => {},
+      [CHANNELS.adminKioskLink]: () => ({ ok: false, reason: 'wrong', retryAt: null }),
+      [CHANNELS.wizardTestReader]: () => {
+        throw new ShellError('reader.notFound', { ids: '072f:2200' }, 'no such reader');
+      },
+      [CHANNELS.wizardTestRadio]: () => ({ ok: true, state: 'scanning', adverts: 3, seconds: 3, perSecond: 1 }),
       [CHANNELS.wizardStore]: () => wizardState,
       [CHANNELS.wizardState]: () => wizardState,
       [CHANNELS.wizardRegister]: (_c, input) => {
@@ -78,8 +84,8 @@ describe('IPC sender validation', () => {
     registerBridgeHandlers({ handle: (channel, listener) => registered.set(channel, listener as never) }, handlers, registry, allowed, (c, r) => refused.push(`${c}: ${r}`));
     expect([...registered.keys()].sort()).toEqual((Object.values(CHANNELS).filter((c) => !c.endsWith('-event')) as InvokeChannel[]).sort());
     await expect(registered.get(CHANNELS.kioskInfo)!(event(2, `${SERVER}/kiosk/`))).resolves.toEqual({ locked: true, displayLabel: 'd' });
-    await expect(registered.get(CHANNELS.serverRestart)!(event(2, `${SERVER}/kiosk/`))).rejects.toThrow(/^refused$/);
-    await expect(registered.get(CHANNELS.serverRestart)!(event(1, 'https://evil.example/'))).rejects.toThrow(/^refused$/);
+    await expect(registered.get(CHANNELS.serverRestart)!(event(2, `${SERVER}/kiosk/`))).rejects.toThrow(/^refused omnistation-message:\{"code":"ipc.refused"/);
+    await expect(registered.get(CHANNELS.serverRestart)!(event(1, 'https://evil.example/'))).rejects.toThrow(/^refused omnistation-message:\{"code":"ipc.refused"/);
     expect(restarts).toBe(0);
     await registered.get(CHANNELS.serverRestart)!(event(1, `${SERVER}/monitor/`));
     expect(restarts).toBe(1);
@@ -88,10 +94,18 @@ describe('IPC sender validation', () => {
     registry.add(3, 'wizard', contents());
     await registered.get(CHANNELS.wizardRegister)!(event(3, 'app://station/wizard.html'), { centralUrl: 'x' } as never);
     expect(received).toEqual([{ centralUrl: 'x' }]);
-    await expect(registered.get(CHANNELS.wizardRegister)!(event(1, `${SERVER}/monitor/`))).rejects.toThrow(/^refused$/);
+    await expect(registered.get(CHANNELS.wizardRegister)!(event(1, `${SERVER}/monitor/`))).rejects.toThrow(/^refused omnistation-message:\{"code":"ipc.refused"/);
     // The admin passphrase is IT's: the shopper-facing kiosk may not even try it.
-    await expect(registered.get(CHANNELS.adminUnlock)!(event(2, `${SERVER}/kiosk/`), 'guess')).rejects.toThrow(/^refused$/);
+    await expect(registered.get(CHANNELS.adminUnlock)!(event(2, `${SERVER}/kiosk/`), 'guess')).rejects.toThrow(/^refused omnistation-message:\{"code":"ipc.refused"/);
     await expect(registered.get(CHANNELS.adminUnlock)!(event(1, `${SERVER}/monitor/`), 'guess')).resolves.toMatchObject({ ok: false });
+    // A handler's coded error reaches the page as its English and the code, which the page words.
+    const failure = await registered.get(CHANNELS.wizardTestReader)!(event(3, 'app://station/wizard.html'), {}).catch((error: Error) => error);
+    expect((failure as Error).message).toMatch(/^no such reader omnistation-message:/);
+    expect(decodePageError((failure as Error).message)).toEqual({ code: 'reader.notFound', params: { ids: '072f:2200' } });
+    // Kiosk enrolment is the monitor's (staff screen), never the kiosk's or the wizard's.
+    await expect(registered.get(CHANNELS.adminKioskLink)!(event(2, `${SERVER}/kiosk/`), {})).rejects.toThrow(/^refused/);
+    await expect(registered.get(CHANNELS.adminKioskLink)!(event(3, 'app://station/wizard.html'), {})).rejects.toThrow(/^refused/);
+    await expect(registered.get(CHANNELS.adminKioskLink)!(event(1, `${SERVER}/monitor/`), {})).resolves.toMatchObject({ ok: false });
   });
 
   it('broadcasts to live windows and forgets destroyed ones', () => {

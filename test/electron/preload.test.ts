@@ -34,8 +34,8 @@ describe('preload bridge', () => {
   it('exposes exactly one object, under the declared name, with only the declared members', () => {
     expect([...exposed.keys()]).toEqual([BRIDGE_GLOBAL]);
     expect(Object.keys(api).sort()).toEqual(['admin', 'devices', 'kiosk', 'server', 'shell', 'wizard']);
-    expect(Object.keys(api.wizard).sort()).toEqual(['chooseStore', 'configureDevices', 'finish', 'importCatalogue', 'onProgress', 'printLabels', 'register', 'setCredentials', 'skip', 'state']);
-    expect(Object.keys(api.admin).sort()).toEqual(['lock', 'openWizard', 'status', 'unlock']);
+    expect(Object.keys(api.wizard).sort()).toEqual(['chooseStore', 'configureDevices', 'finish', 'importCatalogue', 'onProgress', 'printLabels', 'register', 'setCredentials', 'skip', 'state', 'testRadio', 'testReader']);
+    expect(Object.keys(api.admin).sort()).toEqual(['kioskLink', 'lock', 'openWizard', 'status', 'unlock']);
     expect(Object.keys(api.server).sort()).toEqual(['onStatus', 'restart', 'status']);
     // Nothing that would hand the page Electron itself.
     expect(JSON.stringify(Object.keys(api))).not.toMatch(/ipc|send|invoke|require/i);
@@ -59,8 +59,29 @@ describe('preload bridge', () => {
     await api.wizard.chooseStore({ storeId: 'SHOP-0042', name: 'Gangnam' });
     await api.admin.unlock('correct horse battery');
     await api.wizard.finish();
-    expect(invoked).toEqual([CHANNELS.wizardSkip, CHANNELS.wizardDevices, CHANNELS.wizardStore, CHANNELS.adminUnlock, CHANNELS.wizardFinish]);
-    expect(args).toEqual([['labels'], [devices], [{ storeId: 'SHOP-0042', name: 'Gangnam' }], ['correct horse battery'], []]);
+    await api.wizard.testReader(devices.readers[0]!);
+    await api.wizard.testRadio();
+    await api.admin.kioskLink({ passphrase: 'correct horse battery', kioskId: 'k1' });
+    expect(invoked).toEqual([
+      CHANNELS.wizardSkip,
+      CHANNELS.wizardDevices,
+      CHANNELS.wizardStore,
+      CHANNELS.adminUnlock,
+      CHANNELS.wizardFinish,
+      CHANNELS.wizardTestReader,
+      CHANNELS.wizardTestRadio,
+      CHANNELS.adminKioskLink,
+    ]);
+    expect(args).toEqual([
+      ['labels'],
+      [devices],
+      [{ storeId: 'SHOP-0042', name: 'Gangnam' }],
+      ['correct horse battery'],
+      [],
+      [devices.readers[0]],
+      [],
+      [{ passphrase: 'correct horse battery', kioskId: 'k1' }],
+    ]);
   });
 
   it('subscriptions pass the payload only, and unsubscribe', () => {

@@ -1,8 +1,9 @@
 // Runs in: node (vitest), driving Debian's chromium with playwright-core. The wizard page
 // (electron/pages, plain HTML/JS) rendered for real, with a fake `window.omnistation` bridge
 // injected before its script (test/electron/fixtures/wizard-fake-bridge.js) standing in for the
-// main process: every step walked in English, the device step's live test and the Korean page,
-// and a re-run locked by the admin passphrase. Screenshots: test-results/screenshots/wizard-*.png.
+// main process: every step walked in English, the device step's live test (a reader and the radio
+// before saving, the readers' reads after), the main process's coded messages worded in English and
+// Korean, and a re-run locked by the admin passphrase. Screenshots: test-results/screenshots/wizard-*.png.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -60,7 +61,7 @@ const section = (page: Page, step: string) => page.locator(`section[data-step="$
 const badge = (page: Page, index: number) => page.locator('#steps li .badge').nth(index);
 
 describe('wizard page in chromium (fake bridge)', () => {
-  it('walks every step in English', async () => {
+  it('walks every step in English', { timeout: 60_000 }, async () => {
     const { context, page, problems } = await open('en-US');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await expect.poll(() => page.locator('#server-status').textContent()).toMatch(/starts once the store is created/);
@@ -92,7 +93,7 @@ describe('wizard page in chromium (fake bridge)', () => {
     await register.locator('input[name="adminToken"]').fill('wrong');
     await register.locator('input[name="address"]').fill('1 Teheran-ro, Seoul');
     await register.locator('button[type="submit"]').click();
-    await expect.poll(() => page.locator('#message').textContent()).toMatch(/Central service: central refused the registration \(401/);
+    await expect.poll(() => page.locator('#message').textContent()).toBe('Central service: Registration failed: central refused the registration (401 unauthorized)');
     await screenshot(page, 'wizard-3-register-failed-en');
     await register.locator('[data-skip]').click();
     await expect.poll(() => badge(page, 1).textContent()).toBe('skipped');
@@ -128,8 +129,32 @@ describe('wizard page in chromium (fake bridge)', () => {
     await devices.locator('[data-action="add-reader"]').click();
     await expect.poll(() => page.locator('#message').textContent()).toBe('This reader is in the list already.');
     expect(await devices.locator('#reader-list li').allTextContents()).toEqual([
-      '072F:2200 · keyboard wedge · hexadecimalRemove',
-      '08FF:0009 · raw reports · automaticRemove',
+      '072F:2200 · keyboard wedge · hexadecimalTestRemove',
+      '08FF:0009 · raw reports · automaticTestRemove',
+    ]);
+    // Live test before saving: "tap a card now" on the first reader shows what it decoded.
+    await devices.locator('[data-action="test-reader"]').first().click();
+    await expect.poll(() => page.locator('#reader-test').textContent()).toBe('Tap a card on 072F:2200 now…');
+    expect(await devices.locator('[data-action="test-reader"]').nth(1).isDisabled()).toBe(true);
+    await screenshot(page, 'wizard-4a-reader-test-waiting-en', { fullPage: false });
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { __fake: { testing: boolean } }).__fake.testing)).toBe(true);
+    await page.evaluate(() => (globalThis as unknown as { __fake: { testTap(t: string, g: string): void } }).__fake.testTap('0412345678', '04A1B2C3'));
+    await expect.poll(() => page.locator('#reader-test').textContent()).toBe('072F:2200: read “0412345678” → card 04A1B2C3');
+    expect(await page.locator('#reader-test').getAttribute('class')).toBe('test-line ok');
+    // The second reader types something that is no card id: the page says what to check.
+    await devices.locator('[data-action="test-reader"]').nth(1).click();
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { __fake: { testing: boolean } }).__fake.testing)).toBe(true);
+    await page.evaluate(() => (globalThis as unknown as { __fake: { testGarbage(t: string): void } }).__fake.testGarbage('hello'));
+    await expect.poll(() => page.locator('#reader-test').textContent()).toBe('The reader typed “hello”, which is no card id: check the card number format.');
+    // The radio: adverts per second heard over the test's window.
+    await devices.locator('[data-action="test-radio"]').click();
+    await expect.poll(() => page.locator('#radio-test').textContent()).toBe('Radio: 4.7 adverts per second (14 in 3 s)');
+    await screenshot(page, 'wizard-4b-live-tests-en', { fullPage: false });
+    const tested = await page.evaluate(() => (globalThis as unknown as { __fake: { sent: [string, unknown][] } }).__fake.sent.filter(([name]) => name.startsWith('test')));
+    expect(tested).toEqual([
+      ['testReader', { vendorId: 0x072f, productId: 0x2200, mode: 'keyboard-wedge', format: 'hex' }],
+      ['testReader', { vendorId: 0x08ff, productId: 0x0009, mode: 'raw', format: 'auto' }],
+      ['testRadio', null],
     ]);
     await devices.locator('input[name="radio"]').uncheck();
     await devices.locator('button[type="submit"]').click();
@@ -173,20 +198,48 @@ describe('wizard page in chromium (fake bridge)', () => {
     await context.close();
   });
 
-  it('speaks Korean when the browser does', async () => {
-    const { context, page, problems } = await open('ko-KR');
+  it('speaks Korean when the browser does', { timeout: 60_000 }, async () => {
+    const { context, page, problems } = await open('ko-KR', { unplugged: ['08ff:0009'], radioOff: true });
     expect(await page.locator('html').getAttribute('lang')).toBe('ko');
     expect(await page.locator('h1').textContent()).toBe('이 스테이션 설정');
     await expect.poll(() => page.locator('#server-status').textContent()).toMatch(/매장을 만들면 시작합니다/);
     await screenshot(page, 'wizard-7-start-ko');
+    // The main process's refusals arrive as codes: worded in Korean, with the step names too.
+    // (Typed without the DOM library: this file is type-checked for node.)
+    await page.locator('#finish').evaluate((button) => {
+      const finish = button as unknown as { disabled: boolean; click(): void };
+      finish.disabled = false;
+      finish.click();
+    });
+    await expect.poll(() => page.locator('#message').textContent()).toBe('남은 단계: 매장, 중앙 서비스, PIN과 암호 문구, 무선과 리더기, 상품 목록, 라벨.');
     const store = section(page, 'store');
     await store.locator('input[name="storeId"]').fill('SEOUL-GANGNAM-01');
     await store.locator('input[name="name"]').fill('강남 1호점');
     await store.locator('button[type="submit"]').click();
     await expect.poll(() => badge(page, 0).textContent()).toBe('완료');
+    expect(await store.locator('[data-summary]').textContent()).toBe('매장 SEOUL-GANGNAM-01 — 강남 1호점');
+    const register = section(page, 'register');
+    await register.locator('input[name="centralUrl"]').fill('https://central.example.com');
+    await register.locator('input[name="adminToken"]').fill('wrong');
+    await register.locator('input[name="address"]').fill('서울 강남구 테헤란로 1');
+    await register.locator('button[type="submit"]').click();
+    await expect.poll(() => page.locator('#message').textContent()).toBe('중앙 서비스: 등록 실패: central refused the registration (401 unauthorized)');
     const devices = section(page, 'devices');
     await devices.locator('input[name="vidPid"]').fill('072f:2200');
     await devices.locator('[data-action="add-reader"]').click();
+    await devices.locator('input[name="vidPid"]').fill('08ff:0009');
+    await devices.locator('[data-action="add-reader"]').click();
+    // Live tests in Korean: a reader that is not plugged in, one that reads, the radio turned off.
+    await devices.locator('[data-action="test-reader"]').nth(1).click();
+    await expect.poll(() => page.locator('#reader-test').textContent()).toBe('08ff:0009 리더기가 연결되어 있지 않습니다.');
+    await devices.locator('[data-action="test-reader"]').first().click();
+    await expect.poll(() => page.locator('#reader-test').textContent()).toBe('지금 072F:2200 리더기에 카드를 대 주세요…');
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { __fake: { testing: boolean } }).__fake.testing)).toBe(true);
+    await page.evaluate(() => (globalThis as unknown as { __fake: { testTap(t: string, g: string): void } }).__fake.testTap('0412345678', '04A1B2C3'));
+    await expect.poll(() => page.locator('#reader-test').textContent()).toBe('072F:2200: “0412345678” 읽음 → 카드 04A1B2C3');
+    await devices.locator('[data-action="test-radio"]').click();
+    await expect.poll(() => page.locator('#radio-test').textContent()).toBe('무선이 스캔할 수 없습니다 (블루투스 꺼짐).');
+    await devices.locator('#reader-list li').nth(1).locator('button', { hasText: '삭제' }).click();
     await devices.locator('button[type="submit"]').click();
     await expect.poll(() => badge(page, 3).textContent()).toBe('완료');
     await page.evaluate(() => (globalThis as unknown as { __fake: { tap(t: string, g: string): void } }).__fake.tap('0412345678', '04A1B2C3'));
@@ -210,8 +263,10 @@ describe('wizard page in chromium (fake bridge)', () => {
     await page.locator('#unlock input[name="passphrase"]').fill(PASS);
     await page.locator('#unlock button[type="submit"]').click();
     await expect.poll(() => page.locator('#wizard-steps').isVisible()).toBe(true);
+    // Steps done before show their coded outcome in the page's language.
+    expect(await section(page, 'catalogue').locator('[data-summary]').textContent()).toBe('24 products (24 tags) imported');
     // The device settings in force are what the editor starts from.
-    expect(await section(page, 'devices').locator('#reader-list li').allTextContents()).toEqual(['072F:2200 · keyboard wedge · hexadecimalRemove']);
+    expect(await section(page, 'devices').locator('#reader-list li').allTextContents()).toEqual(['072F:2200 · keyboard wedge · hexadecimalTestRemove']);
     expect(await section(page, 'devices').locator('input[name="radio"]').isChecked()).toBe(false);
     await screenshot(page, 'wizard-10-unlocked-en');
     await page.locator('#lock').click();

@@ -166,9 +166,20 @@ describe('wizard steps', () => {
     const input = { centralUrl: 'https://central.example/some/path', adminToken: 'secret', address: '1 Main St' };
     await wizard.register(input);
     expect(status(wizard, 'register')).toMatchObject({ status: 'failed', detail: expect.stringMatching(/401/) });
+    // A plain error from below keeps its English reason inside a code the page words.
+    expect(status(wizard, 'register').message).toEqual({ code: 'error.other', params: { reason: 'central refused the registration (401 unauthorized)' } });
     refuse = false;
     await wizard.register(input);
-    expect(status(wizard, 'register')).toMatchObject({ status: 'done', detail: 'store SHOP-0042 registered with https://central.example' });
+    expect(status(wizard, 'register')).toMatchObject({
+      status: 'done',
+      detail: 'store SHOP-0042 registered with https://central.example',
+      message: { code: 'done.register', params: { id: 'SHOP-0042', url: 'https://central.example' } },
+    });
+    // Input refused in the main process carries its code and values, as the page needs them.
+    await expect(wizard.register({ centralUrl: 'https://central.example', adminToken: '', address: 'a' })).rejects.toMatchObject({
+      code: 'input.required',
+      params: { field: 'adminToken' },
+    });
     await expect(wizard.register(input)).rejects.toThrow(/already registered/);
   });
 
@@ -259,8 +270,15 @@ describe('wizard steps', () => {
       ['credentials', 'done'],
       ['labels', 'skipped'],
     ]);
+    // The page's words come back with the step after a restart.
+    expect(resumed.steps.find((s) => s.id === 'credentials')!.message).toEqual({ code: 'done.credentials', params: {} });
     writeFileSync(env.stateFile, '{ damaged');
     expect(new Wizard(env).state().steps.every((s) => s.status === 'pending')).toBe(true);
+    // A progress file from before coded messages: its English detail is kept, with no code.
+    writeFileSync(env.stateFile, JSON.stringify({ catalogue: { status: 'done', detail: '12 products (3 tags) imported' }, register: { status: 'failed', detail: 'x', message: 'not coded' } }));
+    const old = new Wizard(env).state().steps;
+    expect(old.find((s) => s.id === 'catalogue')).toMatchObject({ status: 'done', detail: '12 products (3 tags) imported', message: null });
+    expect(old.find((s) => s.id === 'register')!.message).toBeNull();
   });
 });
 
@@ -284,7 +302,7 @@ describe('wizard calls into the utility process', () => {
     await expect(pin).resolves.toBeUndefined();
     expect(seen).toEqual([[10, 20]]);
     const labels = client.writeLabels('/l.pdf');
-    client.failAll('the store server is restarting');
+    client.failAll('restarting');
     await expect(labels).rejects.toThrow(/restarting/);
     up = false;
     await expect(client.register({ centralUrl: 'https://c', adminToken: 't', address: 'a' })).rejects.toThrow(/not running/);
@@ -392,5 +410,29 @@ describe('wizard work against a real store server', () => {
     expect(existsSync(join(dir, 'station', 'secrets.json'))).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'station', 'secrets.json'), 'utf8')).storeKey).toBeDefined();
     await expect(client.register({ centralUrl, adminToken: 'it-token', address: '1 Main St' })).rejects.toThrow(/already registered/);
+  });
+
+  it('refusals come back coded for the page to word (register, catalogue, kiosk)', async () => {
+    await expect(client.register({ centralUrl, adminToken: 'wrong', address: '1 Main St' })).rejects.toMatchObject({
+      code: 'register.failed',
+      params: { reason: expect.stringMatching(/already registered/) },
+    });
+    const bad = join(dir, 'bad2.csv');
+    writeFileSync(bad, 'sku,name,price,currency,rfid\nB 2,,-5,KRW,\n');
+    await expect(client.importCatalogue(bad, () => {})).rejects.toMatchObject({ code: 'catalogue.invalid', params: { issues: expect.stringMatching(/row 2/) } });
+    await expect(client.kioskLink('no-such-kiosk', null, [])).rejects.toMatchObject({ code: 'kiosk.notFound' });
+  });
+
+  it('IT\'s kiosk enrolment: a new kiosk and a new link, each opening the kiosk screen once', async () => {
+    const enrol = (link: string) =>
+      fetch(`${storeUrl}/api/kiosk/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: new URL(link).hash.replace('#token=', '') }) });
+    const made = await client.kioskLink('entrance', 'Entrance', []);
+    expect(made).toMatchObject({ kioskId: 'entrance', name: 'Entrance', link: expect.stringMatching(/\/kiosk\/#token=/) });
+    await expect(client.kioskLink('entrance', 'Entrance', [])).rejects.toMatchObject({ code: 'kiosk.exists' });
+    const again = await client.kioskLink('entrance', null, []);
+    expect(again.link).not.toBe(made.link);
+    // The new link works; the one before it stopped working.
+    expect((await enrol(made.link)).status).toBe(401);
+    expect((await enrol(again.link)).status).toBe(200);
   });
 });

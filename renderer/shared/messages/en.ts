@@ -692,6 +692,27 @@ export const en = {
       confirmRemove: 'Yes, remove it',
       keep: 'Keep it',
       removed: 'Kiosk {name} removed.',
+      // Inside the desktop station, kiosk links are IT's: each asks for the admin passphrase.
+      admin: {
+        title: 'Admin passphrase',
+        hintLink: 'Kiosk links are for IT: type the admin passphrase to make a new link for {name}.',
+        hintAdd: 'Enrolling a kiosk is for IT: type the admin passphrase to add {name}.',
+        passphrase: 'Admin passphrase',
+        confirm: 'Make the link',
+        cancel: 'Cancel',
+        wrong: 'That is not the admin passphrase.',
+        throttled: 'Too many wrong tries: wait until {time}.',
+        notSet: 'No admin passphrase is set on this station yet: run the setup wizard first.',
+        codes: {
+          kiosk_notFound: 'There is no such kiosk.',
+          kiosk_exists: 'A kiosk with this id exists already.',
+          kiosk_badInput: 'A kiosk needs an id of 1-32 letters, digits or dashes, and a name.',
+          server_notRunning: 'The store server is not running; try again once it is back.',
+          server_gone: 'The store server stopped; try again once it is back.',
+          ipc_refused: 'This window may not make kiosk links.',
+          other: 'The link could not be made: {reason}',
+        },
+      },
     },
   },
   kiosk: {

@@ -688,6 +688,27 @@ export const ko: Messages = {
       confirmRemove: '네, 삭제합니다',
       keep: '유지',
       removed: '{name} 키오스크를 삭제했습니다.',
+      // Inside the desktop station, kiosk links are IT's: each asks for the admin passphrase.
+      admin: {
+        title: '관리자 암호 문구',
+        hintLink: '키오스크 링크는 IT 담당자가 만듭니다. {name}의 새 링크를 만들려면 관리자 암호 문구를 입력하세요.',
+        hintAdd: '키오스크 등록은 IT 담당자가 합니다. {name}을(를) 추가하려면 관리자 암호 문구를 입력하세요.',
+        passphrase: '관리자 암호 문구',
+        confirm: '링크 만들기',
+        cancel: '취소',
+        wrong: '관리자 암호 문구가 아닙니다.',
+        throttled: '잘못된 시도가 너무 많습니다. {time}까지 기다려 주세요.',
+        notSet: '이 스테이션에는 아직 관리자 암호 문구가 없습니다. 먼저 설정 마법사를 실행하세요.',
+        codes: {
+          kiosk_notFound: '그런 키오스크가 없습니다.',
+          kiosk_exists: '이 ID의 키오스크가 이미 있습니다.',
+          kiosk_badInput: '키오스크에는 영문, 숫자, - 로 된 1-32자 ID와 이름이 필요합니다.',
+          server_notRunning: '매장 서버가 실행 중이 아닙니다. 다시 실행되면 해 보세요.',
+          server_gone: '매장 서버가 멈췄습니다. 다시 실행되면 해 보세요.',
+          ipc_refused: '이 창에서는 키오스크 링크를 만들 수 없습니다.',
+          other: '링크를 만들 수 없습니다: {reason}',
+        },
+      },
     },
   },
   kiosk: {
