@@ -57,6 +57,22 @@ export function storageProblemOf(error: unknown): StorageProblem | null {
 
 const STORAGE_MESSAGE = 'The server cannot save anything right now (its storage is full or read-only). Please try again in a moment.';
 
+/**
+ * SQLite's lock contention: another connection (a second process on the file, a backup, a
+ * checkpoint that needed the lock) held it past busy_timeout. The transaction was rolled back
+ * whole and the disk is fine, so unlike a storage problem it is not shown to the operator as a
+ * failing disk; the client is told to retry shortly (503 with Retry-After), never a 500.
+ */
+export function storageBusyOf(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED' || code.startsWith('SQLITE_LOCKED_');
+}
+
+const BUSY_MESSAGE = 'The server is busy saving other changes; nothing was saved. Please try again in a moment.';
+/** Seconds; lock waits are milliseconds long, a second is ample and keeps retry storms slow. */
+const BUSY_RETRY_AFTER_S = 1;
+
 export function installErrorHandling(app: FastifyInstance, options: ErrorHandlingOptions): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
@@ -78,6 +94,10 @@ export function installErrorHandling(app: FastifyInstance, options: ErrorHandlin
       request.log.error({ err: error, storage: problem }, 'storage unavailable');
       options.onStorageError?.(problem, error);
       return reply.code(503).send(body('storage_unavailable', options.storageMessage ?? STORAGE_MESSAGE));
+    }
+    if (storageBusyOf(error)) {
+      request.log.warn({ err: error }, 'database busy');
+      return reply.code(503).header('retry-after', String(BUSY_RETRY_AFTER_S)).send(body('storage_busy', BUSY_MESSAGE));
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send(body('internal', options.internalMessage));
