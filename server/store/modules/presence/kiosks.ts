@@ -87,7 +87,17 @@ export class KioskService {
   private readonly pairingListeners = new Set<(sessionId: string, kiosk: { id: string; name: string } | null) => void>();
   private readonly unsubscribeCarts: () => void;
 
+  // Prepared once: get() and touch() run on every cart change of a paired shopper, and
+  // authenticate() on every kiosk request.
+  private readonly statements;
+
   constructor(private readonly o: KioskServiceOptions) {
+    this.statements = {
+      list: o.db.prepare('SELECT * FROM kiosks WHERE revoked_at IS NULL ORDER BY id'),
+      get: o.db.prepare('SELECT * FROM kiosks WHERE id = ? AND revoked_at IS NULL'),
+      byToken: o.db.prepare('SELECT * FROM kiosks WHERE token_hash = ? AND revoked_at IS NULL'),
+      touch: o.db.prepare('UPDATE kiosks SET last_activity_at = ? WHERE id = ?'),
+    };
     this.unsubscribeCarts = o.carts.onChange((sessionId) => this.cartChanged(sessionId));
   }
 
@@ -127,18 +137,16 @@ export class KioskService {
   }
 
   list(): Kiosk[] {
-    return (this.o.db.prepare('SELECT * FROM kiosks WHERE revoked_at IS NULL ORDER BY id').all() as KioskRow[]).map(toKiosk);
+    return (this.statements.list.all() as KioskRow[]).map(toKiosk);
   }
 
   get(id: string): Kiosk | undefined {
-    const row = this.o.db.prepare('SELECT * FROM kiosks WHERE id = ? AND revoked_at IS NULL').get(id) as KioskRow | undefined;
+    const row = this.statements.get.get(id) as KioskRow | undefined;
     return row ? toKiosk(row) : undefined;
   }
 
   authenticate(token: string): Kiosk | undefined {
-    const row = this.o.db
-      .prepare('SELECT * FROM kiosks WHERE token_hash = ? AND revoked_at IS NULL')
-      .get(hashToken(token)) as KioskRow | undefined;
+    const row = this.statements.byToken.get(hashToken(token)) as KioskRow | undefined;
     return row ? toKiosk(row) : undefined;
   }
 
@@ -264,7 +272,7 @@ export class KioskService {
   }
 
   private touch(kioskId: string): void {
-    this.o.db.prepare('UPDATE kiosks SET last_activity_at = ? WHERE id = ?').run(this.o.clock.now(), kioskId);
+    this.statements.touch.run(this.o.clock.now(), kioskId);
   }
 
   private idle(kiosk: Kiosk): boolean {
