@@ -53,3 +53,21 @@ export function formatTime(value: string | number | Date, locale: string): strin
   const date = toDate(value);
   return date ? dateFormat(locale, { timeStyle: 'short' }, 't').format(date) : '';
 }
+
+/** A calendar day given as YYYY-MM-DD (a business day, no time zone of its own): "2025년 11월 25일 화요일" / "Tuesday, November 25, 2025". */
+export function formatDay(day: string, locale: string): string {
+  const date = toDate(`${day}T00:00:00Z`);
+  return date ? dateFormat(locale, { dateStyle: 'full', timeZone: 'UTC' }, 'day').format(date) : day;
+}
+
+/** As formatDateTime, on the wall clock of a given zone (the station's, which a report counts in). */
+export function formatDateTimeIn(value: string | number | Date, locale: string, timeZone: string): string {
+  const date = toDate(value);
+  return date ? dateFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }, `dt|${timeZone}`).format(date) : '';
+}
+
+/** As formatTime, on the wall clock of a given zone. */
+export function formatTimeIn(value: string | number | Date, locale: string, timeZone: string): string {
+  const date = toDate(value);
+  return date ? dateFormat(locale, { timeStyle: 'short', timeZone }, `t|${timeZone}`).format(date) : '';
+}
