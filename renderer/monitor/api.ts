@@ -6,6 +6,7 @@ import type {
   KioskEnrolment,
   KioskInfo,
   OrderHold,
+  OrderHistoryEntry,
   PresenceEvidence,
   StaffApproval,
   StaffOrder,
@@ -26,6 +27,11 @@ export const staffApi = {
   status: () => requestJson<StaffStatus>('/api/staff/status', { timeoutMs: 8000 }),
   order: (id: string) => requestJson<StaffOrder>(order(id)),
   handOver: (id: string) => requestJson<StaffOrder>(`${order(id)}/hand-over`, { method: 'POST', body: {} }),
+  /** The order's audit trail, oldest first. */
+  history: (id: string) => requestJson<{ entries: OrderHistoryEntry[] }>(`${order(id)}/history`),
+  /** The orderer's contact and address unmasked; the station audits each call. */
+  revealContact: (id: string) =>
+    requestJson<{ name: string; contact: string; address?: string }>(`${order(id)}/contact`, { method: 'POST', body: {} }),
   // A paid order is refunded at central first, which may take a while.
   cancel: (id: string, reason?: string) =>
     requestJson<StaffOrder>(`${order(id)}/cancel`, { method: 'POST', body: reason ? { reason } : {}, timeoutMs: 30_000 }),
@@ -52,6 +58,9 @@ export const staffApi = {
   kioskLink: (id: string) => requestJson<{ link: string }>(`/api/staff/kiosks/${encodeURIComponent(id)}/link`, { method: 'POST', body: {} }),
   removeKiosk: (id: string) => requestJson<void>(`/api/staff/kiosks/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 };
+
+/** The hand-over URL, for a keepalive request sent while the page closes. */
+export const handOverUrl = (id: string): string => `${order(id)}/hand-over`;
 
 /** The live event stream URL; EventSource adds Last-Event-ID itself when it reconnects. */
 export const eventsUrl = (after: number): string => `/api/staff/events?after=${after}`;

@@ -100,6 +100,8 @@ export type OrderHold = 'presence_mismatch' | 'approval_pending' | 'step_up' | '
 
 export interface StaffOrder extends Order {
   deviceId: string;
+  /** Holds staff lifted on this order (audited); absent when none. */
+  overrides?: OrderHold[];
 }
 
 export interface CheckoutRequest {
@@ -118,6 +120,27 @@ export interface SessionResponse {
   sessionId: string;
   token: string;
   resumed?: boolean;
+}
+
+/** GET /api/staff/orders/:id/history: one step of an order's audit trail. */
+export interface OrderHistoryEntry {
+  at: string;
+  kind:
+    | 'placed'
+    | 'paid'
+    | 'paid_offline'
+    | 'declined'
+    | 'failed'
+    | 'refunded'
+    | 'held'
+    | 'hold_cleared'
+    | 'override'
+    | 'handed_over'
+    | 'cancelled'
+    | 'contact_viewed';
+  hold?: string;
+  staffName?: string;
+  reason?: string;
 }
 
 export interface StaffOrderList {

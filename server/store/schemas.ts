@@ -137,7 +137,12 @@ export const Order = Type.Object(OrderFields, { $id: 'Order' });
 export type Order = Static<typeof Order>;
 
 export const StaffOrder = Type.Object(
-  { ...OrderFields, deviceId: Type.String() },
+  {
+    ...OrderFields,
+    deviceId: Type.String(),
+    /** Holds staff lifted on this order (audited in order_overrides), for the board's presence filter. */
+    overrides: Type.Optional(Type.Array(OrderHold)),
+  },
   { $id: 'StaffOrder' },
 );
 export type StaffOrder = Static<typeof StaffOrder>;

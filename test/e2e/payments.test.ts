@@ -193,6 +193,8 @@ describe('payments on the phone and the monitor', () => {
     expect(await monitor.getByTestId('hand-over-blocked').count()).toBe(0);
     await screenshot(monitor, 'monitor-paid-again-detail-en');
     await monitor.getByTestId('hand-over').click();
+    // The monitor waits 10 s for an Undo before it sends a hand-over; staff may send it at once.
+    await monitor.getByTestId('hand-over-now').click();
     await expect.poll(() => declined.getAttribute('data-state')).toBe('handed_over');
 
     // The same board on a 1366×768 laptop, in Korean.

@@ -13,6 +13,8 @@ import { useDevicesStore } from './devices';
 import { usePresenceStore } from './presence';
 import { useApprovalStore } from './approval';
 import { useOrdersStore } from './orders';
+import { useNoticesStore } from './notices';
+import { noticeFor } from '../notify';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'live' | 'reconnecting';
 
@@ -53,9 +55,13 @@ export const useConnectionStore = defineStore('connection', () => {
         } catch {
           return;
         }
+        const before = orders.byId[order.id];
         if (orders.applyEvent(type, order, event.lastEventId) && type === 'order.placed') {
           lastArrival.value = order;
         }
+        // The board keeps the very object it took; a replayed (stale) version is not kept.
+        const kind = noticeFor(type, before, order, orders.byId[order.id] === order);
+        if (kind !== null) useNoticesStore().notify(kind);
       });
     }
     for (const type of ALERT_EVENTS) {
@@ -67,8 +73,8 @@ export const useConnectionStore = defineStore('connection', () => {
         } catch {
           return;
         }
-        // Replayed after a reconnect or a reload: the store shows each alert once.
-        alerts.receive(data);
+        // Replayed after a reconnect or a reload: the store shows each alert once (and sounds it once).
+        if (alerts.receive(data)) useNoticesStore().notify('offline_declined');
       });
     }
     for (const type of DEVICE_EVENTS) {

@@ -3,9 +3,9 @@
 // where the event stream resumes (remembered across reloads, so alerts stored while this
 // monitor was closed still arrive).
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, markRaw, ref } from 'vue';
 import { readStored, writeStored } from '../../shared/storage';
-import type { OrderHold, StaffOrder } from '../../shared/types';
+import type { OrderHold, StaffOrder, StaffOrderList } from '../../shared/types';
 import { staffApi } from '../api';
 import { approvalHeldCount, groupByState, heldCount, isNewer } from '../board';
 
@@ -44,7 +44,9 @@ export const useOrdersStore = defineStore('monitor-orders', () => {
   function upsert(order: StaffOrder): boolean {
     const current = byId.value[order.id];
     if (!isNewer(current, order)) return false;
-    byId.value[order.id] = order;
+    // An order is replaced whole, never changed in place: no deep proxies for hundreds of
+    // cards' items and payments (the board's first paint with 500 orders pays for each one).
+    byId.value[order.id] = markRaw(order);
     // A highlight marks an arrival only; a card that moves to another column is not new.
     if (current !== undefined && current.state !== order.state) unhighlight(order.id);
     return true;
@@ -95,7 +97,16 @@ export const useOrdersStore = defineStore('monitor-orders', () => {
 
   /** The snapshot from GET /api/staff/orders. */
   function applySnapshot(orders: StaffOrder[], eventId: number): void {
-    for (const order of orders) upsert(order);
+    // One assignment for the whole snapshot: upserting 500 orders one by one into the reactive
+    // map would notify the board 500 times before its first paint.
+    const next = { ...byId.value };
+    for (const order of orders) {
+      const current = next[order.id];
+      if (!isNewer(current, order)) continue;
+      next[order.id] = markRaw(order);
+      if (current !== undefined && current.state !== order.state) unhighlight(order.id);
+    }
+    byId.value = next;
     noteEventId(eventId);
     loaded.value = true;
   }
@@ -113,9 +124,23 @@ export const useOrdersStore = defineStore('monitor-orders', () => {
     return changed && isNew;
   }
 
+  let prefetched: Promise<StaffOrderList> | null = null;
+
+  /**
+   * Starts reading the board while the app still checks the staff session: first paint then
+   * waits for one round trip, not two in a row. A failed prefetch (signed out) is never used.
+   */
+  function prefetch(): void {
+    const request = staffApi.orders();
+    request.catch(() => undefined);
+    prefetched = request;
+  }
+
   async function load(): Promise<void> {
-    const { orders, lastEventId: eventId } = await staffApi.orders();
-    applySnapshot(orders, eventId);
+    const early = prefetched;
+    prefetched = null;
+    const list = early ? await early.catch(() => staffApi.orders()) : await staffApi.orders();
+    applySnapshot(list.orders, list.lastEventId);
   }
 
   async function refresh(id: string): Promise<StaffOrder> {
@@ -175,6 +200,7 @@ export const useOrdersStore = defineStore('monitor-orders', () => {
     streamStart,
     applySnapshot,
     applyEvent,
+    prefetch,
     load,
     refresh,
     handOver,

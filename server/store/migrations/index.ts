@@ -306,4 +306,21 @@ export const migrations: readonly Migration[] = [
         BEGIN UPDATE catalogue_version SET version = version + 1; END;
     `,
   },
+  {
+    version: 10,
+    name: 'order audit trail: staff looking at orderer contact, events by order',
+    sql: `
+      -- Staff actions on an order that leave no other row: showing the orderer's contact and
+      -- address, which the monitor masks until staff ask (who looked, and when, is audited).
+      CREATE TABLE order_audit (
+        id       INTEGER PRIMARY KEY,
+        order_id TEXT NOT NULL REFERENCES orders(id),
+        action   TEXT NOT NULL CHECK (action IN ('contact_viewed')),
+        at       INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX order_audit_by_order ON order_audit (order_id, at);
+      -- An order's history is read from its stored events.
+      CREATE INDEX events_by_order ON events (order_id, id);
+    `,
+  },
 ];

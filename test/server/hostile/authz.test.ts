@@ -171,6 +171,8 @@ const STORE_MATRIX: Record<string, Entry<StoreRole>> = {
     call: async (w) => ({ url: `/api/staff/orders/${await placeOrder(w.t, w.shopperA)}/hand-over` }),
   },
   'POST /api/staff/orders/{id}/cancel': {
+  'GET /api/staff/orders/{id}/history': { expect: STAFF, call: (w) => ({ url: `/api/staff/orders/${w.orders.paidA}/history` }) },
+  'POST /api/staff/orders/{id}/contact': { expect: STAFF, call: (w) => ({ url: `/api/staff/orders/${w.orders.paidA}/contact`, payload: {} }) },
     expect: STAFF,
     call: async (w) => ({ url: `/api/staff/orders/${await placeOrder(w.t, w.shopperA)}/cancel`, payload: { reason: 'customer changed their mind' } }),
   },
@@ -199,6 +201,9 @@ const STORE_MATRIX: Record<string, Entry<StoreRole>> = {
   'POST /api/kiosk/unpair': { expect: KIOSK, call: () => ({ url: '/api/kiosk/unpair', payload: { reason: 'done' } }) },
   'GET /api/kiosk/events': { expect: KIOSK, sse: true, call: () => ({ url: '/api/kiosk/events' }) },
 };
+  'GET /api/staff/reports/z': { expect: STAFF, call: () => ({ url: '/api/staff/reports/z' }), why: 'sales figures are for staff only' },
+  'GET /api/staff/reports/z.csv': { expect: STAFF, call: () => ({ url: `/api/staff/reports/z.csv?date=${day}&lang=ko` }) },
+  'GET /api/staff/reports/z.pdf': { expect: STAFF, call: () => ({ url: `/api/staff/reports/z.pdf?date=${day}` }) },
 
 const day = new Date().toISOString().slice(0, 10);
 
