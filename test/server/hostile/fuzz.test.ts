@@ -27,9 +27,11 @@ describe('the fuzzer’s own instruments', () => {
     const central = await centralSnapshot(world);
     world.t.station.db.prepare("UPDATE products SET name = name || '.' WHERE sku = 'MILK-1'").run();
     world.t.station.db.prepare("UPDATE products SET name = substr(name, 1, length(name) - 1) WHERE sku = 'MILK-1'").run();
-    expect(changedTables(store, storeSnapshot(world))).toEqual([]);
+    // Rows back as they were, but two writes happened: the catalogue's version counter (bumped
+    // by a trigger on products, so carts in memory reprice) shows them.
+    expect(changedTables(store, storeSnapshot(world))).toEqual(['catalogue_version']);
     world.t.station.db.prepare("UPDATE products SET price = price + 1 WHERE sku = 'SNK-2'").run();
-    expect(changedTables(store, storeSnapshot(world))).toEqual(['products']);
+    expect(changedTables(store, storeSnapshot(world))).toEqual(['catalogue_version', 'products']);
     world.t.station.db.prepare("UPDATE products SET price = price - 1 WHERE sku = 'SNK-2'").run();
     await world.central.db.db.updateTable('stores').set({ name: 'renamed' }).where('store_id', '=', world.storeY.storeId).execute();
     expect(changedTables(central, await centralSnapshot(world))).toEqual(['stores']);
