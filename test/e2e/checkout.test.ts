@@ -100,6 +100,8 @@ describe('scan, check out, see it on the monitor', () => {
     expect(await monitor.getByTestId('hand-over').isEnabled()).toBe(true);
     await screenshot(monitor, 'monitor-order-detail-ko');
     await monitor.getByTestId('hand-over').click();
+    // The monitor waits 10 s for an Undo before it sends a hand-over; staff may send it at once.
+    await monitor.getByTestId('hand-over-now').click();
     await expect.poll(() => monitor.getByTestId('order-card').first().getAttribute('data-state')).toBe('handed_over');
     await screenshot(monitor, 'monitor-handed-over-ko');
 
