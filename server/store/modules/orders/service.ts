@@ -2,7 +2,7 @@
 // (once paid) or cancelled by staff. Every change writes its monitor event in the same transaction.
 // Paying is the payments module's work; an order only carries its payment row and shows it.
 import { createHash } from 'node:crypto';
-import { durableTransaction, type Db } from '../../db.js';
+import { durableCommit, type Db } from '../../db.js';
 import { AppError } from '../../errors.js';
 import type { EventHub, StoredEvent } from '../../events.js';
 import type { Clock } from '../../clock.js';
@@ -63,13 +63,16 @@ export class OrderService {
     private readonly clock: Clock,
   ) {}
 
-  /** Places the cart as an order. The same order id and body again answers the first result. */
-  checkout(shopper: ShopperIdentity, body: CheckoutBody): { order: Order; created: boolean } {
+  /**
+   * Places the cart as an order. The same order id and body again answers the first result.
+   * Resolves once the order is on disk: only then is it announced and acknowledged.
+   */
+  async checkout(shopper: ShopperIdentity, body: CheckoutBody): Promise<{ order: Order; created: boolean }> {
     validateCheckout(body);
     const requestHash = hashRequest(body);
     let event: StoredEvent | undefined;
     // The payment row is written with the order, so it commits durably too.
-    const result = durableTransaction(this.db, () => {
+    const result = await durableCommit(this.db, () => {
       const existing = this.row(body.orderId);
       if (existing) {
         if (existing.session_id !== shopper.sessionId || existing.request_hash !== requestHash) {
@@ -199,7 +202,7 @@ export class OrderService {
    * `alongside` runs inside the same transaction before the view is taken (the payment's side of
    * a cancellation), which then commits durably as every payment change does.
    */
-  transition(id: string, action: OrderAction, reason?: string, alongside?: (now: number) => void): StaffOrder {
+  async transition(id: string, action: OrderAction, reason?: string, alongside?: (now: number) => void): Promise<StaffOrder> {
     let event: StoredEvent | undefined;
     const change = () => {
       this.check(id, action);
@@ -212,7 +215,7 @@ export class OrderService {
       event = this.hub.record('order.updated', id, view, now);
       this.outbox.append('order.updated', syncPayload(view), now);
     };
-    if (alongside) durableTransaction(this.db, change);
+    if (alongside) await durableCommit(this.db, change);
     else this.db.transaction(change)();
     if (event) this.hub.publish(event);
     return this.staffView(id);

@@ -3,7 +3,7 @@
 // offline payments later, refund when staff cancel. Every payment change commits durably with
 // its monitor event and its outbox event.
 import { AppError } from '../../errors.js';
-import { durableTransaction, type Db } from '../../db.js';
+import { durableCommit, type Db } from '../../db.js';
 import type { Clock } from '../../clock.js';
 import type { EventHub, StoredEvent } from '../../events.js';
 import type { Order, OrderHold, StaffOrder } from '../../schemas.js';
@@ -121,12 +121,12 @@ export class PaymentService {
       let row = this.row(orderId);
       if (this.o.orders.forStaff(orderId).state !== 'placed') return;
       if (row.amount === 0 && row.state === 'pending' && row.attempts === 0) {
-        this.settle(row, { state: 'paid' }, 'payment.captured');
+        await this.settle(row, { state: 'paid' }, 'payment.captured');
         return;
       }
       if (row.attempts === 0 && (await this.held(orderId))) return;
       if (!this.o.central) return;
-      if (row.attempts === 0) row = this.beginAttempt(row);
+      if (row.attempts === 0) row = await this.beginAttempt(row);
       else if (row.attempts === row.settled_attempt) return;
       await this.charge(row, true);
     });
@@ -149,7 +149,7 @@ export class PaymentService {
       if (SETTLED_FOR_GOOD.has(row.state)) throw new AppError(409, 'payment_done', 'This order is already paid.');
       const hold = await this.held(orderId);
       if (hold) throw new AppError(409, ...HOLD_REFUSALS[hold]);
-      await this.charge(this.beginAttempt(row, input), true);
+      await this.charge(await this.beginAttempt(row, input), true);
     });
     return this.o.orders.forShopper(shopper, orderId);
   }
@@ -196,7 +196,7 @@ export class PaymentService {
       await this.exclusive(orderId, async () => {
         const row = this.row(orderId);
         if (row.state !== 'paid_offline' || row.offline_accepted_at! > cutoff) return;
-        this.settle(row, { state: 'declined', decline_code: 'offline_expired', decline_message: MESSAGES.offline_expired! }, 'payment.declined', true);
+        await this.settle(row, { state: 'declined', decline_code: 'offline_expired', decline_message: MESSAGES.offline_expired! }, 'payment.declined', true);
       });
     }
     for (const orderId of this.o.payments.waitingForCentral()) {
@@ -252,7 +252,7 @@ export class PaymentService {
       if (!error.nothingCharged) throw error;
       const settled = { settled_attempt: row.attempts, outcome_unknown: 0 as const };
       // Already shown as failed: only the doubt about the attempt goes, nothing to announce.
-      if (row.state === 'failed') return durableTransaction(this.o.db, () => this.o.payments.update(row.order_id, settled, this.o.clock.now()));
+      if (row.state === 'failed') return durableCommit(this.o.db, () => this.o.payments.update(row.order_id, settled, this.o.clock.now()));
       const failed = { ...settled, state: 'failed' as const, decline_code: 'acquirer_unavailable', decline_message: MESSAGES.acquirer_unavailable! };
       return this.settle(row, failed, 'payment.failed');
     }
@@ -307,7 +307,7 @@ export class PaymentService {
   }
 
   /** `offline`: the payment had been accepted offline, so anything but paid is an alert. */
-  private apply(row: PaymentRow, outcome: Outcome, offline: boolean): PaymentRow {
+  private apply(row: PaymentRow, outcome: Outcome, offline: boolean): Promise<PaymentRow> {
     const settled = { settled_attempt: row.attempts, outcome_unknown: 0 as const };
     if ('refused' in outcome) {
       const message = `${MESSAGES.payment_refused} (${outcome.refused.code})`;
@@ -328,14 +328,14 @@ export class PaymentService {
     );
   }
 
-  private acceptOffline(row: PaymentRow, maybeDone: boolean): PaymentRow {
+  private async acceptOffline(row: PaymentRow, maybeDone: boolean): Promise<PaymentRow> {
     const settled = { settled_attempt: row.attempts, outcome_unknown: maybeDone ? (1 as const) : (0 as const) };
     // No await between the limit check and the write, so no other acceptance slips in between.
     const refusal = this.offlineRefusal(row);
     if (refusal) {
       return this.settle(row, { ...settled, state: 'failed', decline_code: 'offline_limit', decline_message: refusal }, 'payment.failed');
     }
-    const accepted = this.settle(
+    const accepted = await this.settle(
       row,
       { ...settled, state: 'paid_offline', offline_accepted_at: this.o.clock.now(), decline_code: null, decline_message: null },
       'payment.offline_accepted',
@@ -359,8 +359,8 @@ export class PaymentService {
   }
 
   /** Records a new attempt before it is sent, so a station that stops mid-call resumes it under its key. */
-  private beginAttempt(row: PaymentRow, input?: PaymentInput): PaymentRow {
-    return durableTransaction(this.o.db, () =>
+  private beginAttempt(row: PaymentRow, input?: PaymentInput): Promise<PaymentRow> {
+    return durableCommit(this.o.db, () =>
       this.o.payments.update(
         row.order_id,
         { attempts: row.attempts + 1, outcome_unknown: 0, ...(input ? { method: input.method, token_ref: input.token } : {}) },
@@ -370,10 +370,10 @@ export class PaymentService {
   }
 
   /** A payment change with the order's monitor event and its outbox event, committed durably. */
-  private settle(row: PaymentRow, changes: PaymentChanges, event: PaymentEvent, offline = false): PaymentRow {
+  private async settle(row: PaymentRow, changes: PaymentChanges, event: PaymentEvent, offline = false): Promise<PaymentRow> {
     const now = this.o.clock.now();
     const stored: StoredEvent[] = [];
-    const updated = durableTransaction(this.o.db, () => {
+    const updated = await durableCommit(this.o.db, () => {
       const next = this.o.payments.update(row.order_id, changes, now);
       const view = this.o.orders.forStaff(row.order_id);
       stored.push(this.o.hub.record('order.updated', row.order_id, view, now));

@@ -1,11 +1,11 @@
-// Runs in: node (tests). How payments are kept: every payment write commits with
-// synchronous=FULL, settings come from the station, old orders migrate as unpaid, and a station
+// Runs in: node (tests). How payments are kept: every payment write commits and then has its
+// WAL flushed to disk before anything goes on, settings come from the station, old orders migrate as unpaid, and a station
 // without central takes orders it cannot charge.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { durableTransaction, openDatabase } from '../../../../../server/store/db.js';
+import { durableCommit, openDatabase, WalFlusher } from '../../../../../server/store/db.js';
 import { migrations } from '../../../../../server/store/migrations/index.js';
 import { PaymentRepository } from '../../../../../server/store/modules/payments/repository.js';
 import { DEFAULT_PAYMENT_SETTINGS, readPaymentSettings } from '../../../../../server/store/modules/payments/settings.js';
@@ -13,7 +13,6 @@ import { writeSetting } from '../../../../../server/store/station.js';
 import { checkoutBody, createTestStation, startShopper, staffCookie, type TestStation } from '../../../../helpers/station.js';
 import { createHarness, type Harness } from './harness.js';
 
-const FULL = 2;
 const NORMAL = 1;
 
 let h: Harness | undefined;
@@ -34,37 +33,40 @@ function tempDb() {
 }
 
 describe('durability', () => {
-  it('commits with synchronous=FULL and returns to NORMAL, refusing to nest', () => {
+  it('refuses to nest and rolls back a failed change, staying at NORMAL', async () => {
     const db = openDatabase(tempDb());
-    const inside = durableTransaction(db, () => db.pragma('synchronous', { simple: true }));
-    expect(inside).toBe(FULL);
-    expect(db.pragma('synchronous', { simple: true })).toBe(NORMAL);
-    expect(() => db.transaction(() => durableTransaction(db, () => 1))()).toThrow(/inside another transaction/);
-    expect(() => durableTransaction(db, () => { throw new Error('rolled back'); })).toThrow('rolled back');
+    let nested: Promise<unknown> | undefined;
+    db.transaction(() => {
+      nested = durableCommit(db, () => 1);
+    })();
+    await expect(nested).rejects.toThrow(/inside another transaction/);
+    await expect(durableCommit(db, () => { throw new Error('rolled back'); })).rejects.toThrow('rolled back');
     expect(db.pragma('synchronous', { simple: true })).toBe(NORMAL);
     db.close();
   });
 
-  it('writes every payment row, from checkout to refund, under FULL', async () => {
+  it('flushes every payment row, from checkout to refund, before the next step', async () => {
     h = await createHarness();
-    const levels: number[] = [];
-    const db = h.t.station.db;
-    const level = () => db.pragma('synchronous', { simple: true }) as number;
+    const steps: string[] = [];
     const { create, update } = PaymentRepository.prototype;
     vi.spyOn(PaymentRepository.prototype, 'create').mockImplementation(function (this: PaymentRepository, ...args) {
-      levels.push(level());
+      steps.push('write');
       return create.apply(this, args);
     });
     vi.spyOn(PaymentRepository.prototype, 'update').mockImplementation(function (this: PaymentRepository, ...args) {
-      levels.push(level());
+      steps.push('write');
       return update.apply(this, args);
+    });
+    const { flush } = WalFlusher.prototype;
+    vi.spyOn(WalFlusher.prototype, 'flush').mockImplementation(function (this: WalFlusher) {
+      steps.push('flush');
+      return flush.apply(this);
     });
     const declined = await h.checkout('tok_decline_insufficient_funds');
     await h.pay(declined, 'tok_visa');
     await h.staff('cancel', declined.orderId);
-    // create, attempt 1, declined, attempt 2, captured, refunded
-    expect(levels).toEqual([FULL, FULL, FULL, FULL, FULL, FULL]);
-    expect(level()).toBe(NORMAL);
+    // create, attempt 1, declined, attempt 2, captured, refunded: each on disk before the next.
+    expect(steps).toEqual(Array.from({ length: 6 }, () => ['write', 'flush']).flat());
   });
 });
 
