@@ -23,6 +23,7 @@ export interface PurgeResult {
   approvalDecisions: number;
   approvalDialogues: number;
   orderOverrides: number;
+  orderAudit: number;
 }
 
 /**
@@ -60,6 +61,8 @@ export function purgeExpired(db: Db, now: number, periods: RetentionPeriods): Pu
     orderOverrides: db
       .prepare(`DELETE FROM order_overrides WHERE at < ? AND ${NOT_HELD}`)
       .run(auditCutoff).changes,
+    // Who looked at an orderer's contact: audit like the rest, kept as long.
+    orderAudit: db.prepare(`DELETE FROM order_audit WHERE at < ? AND ${NOT_HELD}`).run(auditCutoff).changes,
   }))();
 }
 

@@ -46,6 +46,7 @@ function seedOrder(db: Db, at: number, options: { held?: boolean; dialogue?: 'op
     id, options.dialogue ?? 'passed', '{}', options.failureSent === false ? 0 : 1, at, at,
   );
   db.prepare("INSERT INTO order_overrides (order_id, hold, staff_name, reason, at) VALUES (?, 'presence_mismatch', 'Kim', 'checked', ?)").run(id, at);
+  db.prepare("INSERT INTO order_audit (order_id, action, at) VALUES (?, 'contact_viewed', ?)").run(id, at);
   return id;
 }
 
@@ -57,13 +58,14 @@ function rowsOf(db: Db, orderId: string) {
     decisions: one('SELECT count(*) AS n FROM approval_decisions WHERE order_id = ?'),
     dialogues: one('SELECT count(*) AS n FROM approval_dialogues WHERE order_id = ?'),
     overrides: one('SELECT count(*) AS n FROM order_overrides WHERE order_id = ?'),
+    contactViews: one('SELECT count(*) AS n FROM order_audit WHERE order_id = ?'),
     orders: one('SELECT count(*) AS n FROM orders WHERE id = ?'),
   };
 }
 
-const ALL = { presence: 1, turns: 1, decisions: 1, dialogues: 1, overrides: 1, orders: 1 };
+const ALL = { presence: 1, turns: 1, decisions: 1, dialogues: 1, overrides: 1, contactViews: 1, orders: 1 };
 const AUDIT_ONLY = { ...ALL, presence: 0 };
-const NONE = { presence: 0, turns: 0, decisions: 0, dialogues: 0, overrides: 0, orders: 1 };
+const NONE = { presence: 0, turns: 0, decisions: 0, dialogues: 0, overrides: 0, contactViews: 0, orders: 1 };
 
 describe('retention', () => {
   it('reads its periods from settings, with defaults, and refuses nonsense', () => {
@@ -94,7 +96,7 @@ describe('retention', () => {
       const unreported = seedOrder(db, now - 400 * DAY, { dialogue: 'failed', failureSent: false });
 
       const result = purgeExpired(db, now, readRetention(db));
-      expect(result).toEqual({ presenceProofs: 5, approvalTurns: 3, approvalDecisions: 3, approvalDialogues: 1, orderOverrides: 3 });
+      expect(result).toEqual({ presenceProofs: 5, approvalTurns: 3, approvalDecisions: 3, approvalDialogues: 1, orderOverrides: 3, orderAudit: 3 });
       expect(rowsOf(db, fresh)).toEqual(ALL);
       expect(rowsOf(db, stalePresence)).toEqual(AUDIT_ONLY);
       expect(rowsOf(db, staleAudit)).toEqual(NONE);
