@@ -8,7 +8,7 @@ import { Type } from 'typebox';
 import { AppError, ErrorBody, frameworkErrors, installErrorHandling } from '../http/errors.js';
 import { systemClock, type Clock } from '../store/clock.js';
 import type { Acquirer } from './acquirer/types.js';
-import { createCentralContext, type CentralContext } from './context.js';
+import { createCentralContext, type CentralContext, type LeaseOptions } from './context.js';
 import type { CentralDb } from './db/index.js';
 import { findCardData } from './pan.js';
 import { Payment } from './modules/payments/schemas.js';
@@ -31,6 +31,8 @@ export interface CentralAppOptions {
   purgeEveryMs?: number;
   /** Central's profile key (secrets.ts); without it approval profiles answer 503. */
   profileKey?: Buffer;
+  /** Lease length and heartbeat period (server/central/lease.ts) and a retry's wait for the first request; the defaults suit production. */
+  leases?: LeaseOptions;
 }
 
 export type CentralApp = FastifyInstance & { central: CentralContext };
@@ -70,6 +72,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Centr
     acquirerTimeoutMs: options.acquirerTimeoutMs ?? 10_000,
     log: app.log,
     profileKey: options.profileKey ?? null,
+    ...(options.leases ? { leases: options.leases } : {}),
   });
   app.decorate('central', ctx);
   app.decorateRequest('storeId', undefined);
@@ -126,6 +129,8 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Centr
   await app.register(reportRoutes, { ctx });
   await app.register(profileRoutes, { ctx });
 
+  // A closed instance renews no lease, as a dead one would not.
+  app.addHook('onClose', async () => ctx.leases.stop());
   const purgeEveryMs = options.purgeEveryMs ?? 60_000;
   let timer: NodeJS.Timeout | undefined;
   if (purgeEveryMs > 0) {

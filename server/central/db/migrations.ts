@@ -164,9 +164,24 @@ const approvalProfiles: Migration = {
   },
 };
 
+// Leases are short and renewed by their holder (issue 8 follow-up, server/central/lease.ts):
+// each claim gets an owner token, so an instance whose lease was taken over can neither renew,
+// answer for nor free the key or payment another instance now holds.
+const leaseOwners: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable('idempotency_keys').addColumn('lease_owner', 'varchar(36)').execute();
+    await db.schema.alterTable('payments').addColumn('busy_owner', 'varchar(36)').execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.alterTable('payments').dropColumn('busy_owner').execute();
+    await db.schema.alterTable('idempotency_keys').dropColumn('lease_owner').execute();
+  },
+};
+
 export const centralMigrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_approval_profiles': approvalProfiles,
+  '0003_lease_owners': leaseOwners,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -33,6 +33,8 @@ export interface IdempotencyKeysTable {
   response_body: string | null;
   /** An unfinished first request whose lease ran out (its process died) may be taken over. */
   locked_until: number;
+  /** Which claim holds the lease (a fresh token per claim); null in rows written before 0003. */
+  lease_owner: string | null;
   created_at: number;
   expires_at: number;
 }
@@ -67,6 +69,8 @@ export interface PaymentsTable {
   idempotency_key: string | null;
   /** A lease that serialises operations on one payment across central instances. */
   busy_until: number | null;
+  /** Which operation holds that lease (a fresh token per operation). */
+  busy_owner: string | null;
   created_at: number;
   updated_at: number;
   captured_at: number | null;

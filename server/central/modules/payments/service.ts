@@ -1,6 +1,7 @@
 // Runs in: node. Payments at central: every acquirer call is made under a database lease on
 // the payment (so instances never race on one payment) and with a reference the acquirer
 // dedupes on (so a retried call never charges twice).
+import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../../../http/errors.js';
 import { uuidv7 } from '../../../protocol/uuidv7.js';
@@ -8,19 +9,22 @@ import { sha256Hex } from '../../canonical-json.js';
 import type { CentralKysely } from '../../db/index.js';
 import type { PaymentRow, PaymentState } from '../../db/schema.js';
 import { AcquirerUnavailable, type Acquirer } from '../../acquirer/types.js';
+import { requestInProgress } from '../../plugins/idempotency.js';
+import type { LeaseKeeper } from '../../lease.js';
 import { safeMaskedPan } from '../../pan.js';
 import type { Clock } from '../../../store/clock.js';
 import { iso } from '../../schemas.js';
 import type { CreatePaymentBody, Payment } from './schemas.js';
 import { canApply, stateAfterRefund, type PaymentAction } from './state.js';
 
-/** Longer than any acquirer call plus its reversal, so a live operation never loses its lease. */
-const PAYMENT_LEASE_MS = 60_000;
-
 export interface PaymentServiceOptions {
   db: CentralKysely;
   clock: Clock;
   acquirer: Acquirer;
+  /** Renews the payment lease while an operation runs, however long the acquirer takes. */
+  leases: LeaseKeeper;
+  /** The payment lease's length without renewal: how long a dead instance blocks a payment. */
+  leaseMs: number;
   /** How long central waits for the acquirer before it reverses and answers 504. */
   acquirerTimeoutMs: number;
   log: FastifyBaseLogger;
@@ -64,7 +68,9 @@ export class PaymentService {
         acquirer_ref: null,
         offline_accepted_at: offlineAcceptedAt,
         idempotency_key: idempotencyKey,
-        busy_until: now + PAYMENT_LEASE_MS,
+        // A new payment's own lease is its Idempotency-Key's; this only keeps other operations off.
+        busy_until: now + this.o.leaseMs,
+        busy_owner: null,
         created_at: now,
         updated_at: now,
         captured_at: null,
@@ -81,28 +87,54 @@ export class PaymentService {
       // before saying "nothing charged", and keep the payment as failed for the books.
       await this.reverse(id);
       const kind = error instanceof AcquirerUnavailable ? error.kind : 'network';
-      await this.finish(id, { state: 'failed', failure_code: kind === 'timeout' ? 'acquirer_timeout' : 'acquirer_network_error' });
+      // Failed either way if a retry took the attempt over meanwhile.
+      await this.finishAttempt(id, { state: 'failed', failure_code: kind === 'timeout' ? 'acquirer_timeout' : 'acquirer_network_error' });
       throw unavailable(error, this.o.log, 'nothing was charged');
     }
 
     const finishedAt = this.o.clock.now();
     const card = { brand: result.brand?.slice(0, 24) ?? null, masked_pan: safeMaskedPan(result.maskedPan) };
     const row = result.approved
-      ? await this.finish(id, {
+      ? await this.finishAttempt(id, {
           ...card,
           state: body.capture ? 'captured' : 'authorized',
           amount_captured: body.capture ? body.amount : 0,
           captured_at: body.capture ? finishedAt : null,
           acquirer_ref: result.acquirerRef,
         })
-      : await this.finish(id, { ...card, state: 'declined', decline_code: result.declineCode });
+      : await this.finishAttempt(id, { ...card, state: 'declined', decline_code: result.declineCode });
+    if (!row) {
+      // A retry on another instance presumed this one dead (its lease renewals stalled), booked
+      // this attempt failed and reversed it; that reversal may have reached the acquirer before
+      // this authorisation did, so it is reversed again. The retry's outcome is the answer.
+      if (result.approved) await this.reverse(id);
+      throw requestInProgress('This charge was taken over by a retry on another central instance; retry with the same Idempotency-Key for its outcome.');
+    }
     return this.view(row);
+  }
+
+  /**
+   * Books the authorise call's outcome unless a retry has claimed the attempt (marked it
+   * abandoned) first: the row is the fence between a stalled first instance and its taker.
+   */
+  private async finishAttempt(id: string, changes: Parameters<PaymentService['finish']>[1]): Promise<PaymentRow | undefined> {
+    return this.o.db
+      .updateTable('payments')
+      .set({ ...changes, busy_until: null, updated_at: this.o.clock.now() })
+      .where('id', '=', id)
+      .where('state', '=', 'pending')
+      .where('failure_code', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
   }
 
   /**
    * Only a retry that took over the key of a request whose process died gets here with an
    * earlier attempt: its outcome stands if the acquirer answered; if it was cut off mid-call,
-   * it is reversed (the card may have been authorised) and a new attempt is made.
+   * it is claimed (marked abandoned, which its first instance's late booking cannot pass),
+   * reversed (the card may have been authorised) and booked failed, and a new attempt is made.
+   * A taker that dies between claim and booking leaves it pending and marked: the next retry
+   * claims it again and reverses again, which the acquirer treats as one reversal.
    */
   private async earlierAttempt(storeId: string, idempotencyKey: string): Promise<Payment | undefined> {
     const rows = await this.o.db
@@ -115,14 +147,32 @@ export class PaymentService {
       .execute();
     for (const row of rows) {
       if (row.state !== 'pending') return this.view(row);
+      const claimed = await this.o.db
+        .updateTable('payments')
+        .set({ failure_code: 'abandoned', updated_at: this.o.clock.now() })
+        .where('id', '=', row.id)
+        .where('state', '=', 'pending')
+        .returning('id')
+        .executeTakeFirst();
+      if (!claimed) {
+        // Its first instance booked the acquirer's answer just now: that outcome stands.
+        const booked = await this.o.db.selectFrom('payments').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+        if (booked.state !== 'failed') return this.view(booked);
+        continue;
+      }
       await this.reverse(row.id);
-      await this.finish(row.id, { state: 'failed', failure_code: 'abandoned' });
+      await this.o.db
+        .updateTable('payments')
+        .set({ state: 'failed', busy_until: null, updated_at: this.o.clock.now() })
+        .where('id', '=', row.id)
+        .where('state', '=', 'pending')
+        .execute();
     }
     return undefined;
   }
 
   async capture(storeId: string, id: string, amount: number | undefined): Promise<Payment> {
-    return this.withLease(storeId, id, 'capture', async (payment) => {
+    return this.withLease(storeId, id, 'capture', async (payment, owner) => {
       const toCapture = amount ?? payment.amount;
       if (toCapture > payment.amount) {
         throw new AppError(400, 'amount_too_large', `At most ${payment.amount} ${payment.currency} can be captured.`);
@@ -136,24 +186,24 @@ export class PaymentService {
         // the station's retry captures it (or finds it captured).
         throw unavailable(error, this.o.log);
       }
-      return this.finish(id, { state: 'captured', amount_captured: toCapture, captured_at: this.o.clock.now() });
+      return this.finish(id, { state: 'captured', amount_captured: toCapture, captured_at: this.o.clock.now() }, owner);
     });
   }
 
   async cancel(storeId: string, id: string): Promise<Payment> {
-    return this.withLease(storeId, id, 'cancel', async (payment) => {
+    return this.withLease(storeId, id, 'cancel', async (payment, owner) => {
       try {
         await this.call((signal) => this.o.acquirer.cancel({ reference: id, acquirerRef: payment.acquirer_ref ?? undefined }, signal));
       } catch (error) {
         throw unavailable(error, this.o.log);
       }
-      return this.finish(id, { state: 'cancelled' });
+      return this.finish(id, { state: 'cancelled' }, owner);
     });
   }
 
   /** `operationKey` is stable across retries of one refund (its idempotency key), so is the acquirer's reference. */
   async refund(storeId: string, id: string, amount: number, operationKey: string): Promise<Payment> {
-    return this.withLease(storeId, id, 'refund', async (payment) => {
+    return this.withLease(storeId, id, 'refund', async (payment, owner) => {
       const refundable = payment.amount_captured - payment.amount_refunded;
       if (amount > refundable) {
         throw new AppError(400, 'amount_too_large', `At most ${refundable} ${payment.currency} can still be refunded.`);
@@ -174,19 +224,31 @@ export class PaymentService {
           .insertInto('refunds')
           .values({ id: uuidv7(now), payment_id: id, store_id: storeId, order_id: payment.order_id, amount, currency: payment.currency, acquirer_ref: acquirerRef, created_at: now })
           .execute();
-        return this.finish(id, { state: stateAfterRefund(payment.amount_captured, refunded), amount_refunded: refunded }, trx);
+        return this.finish(id, { state: stateAfterRefund(payment.amount_captured, refunded), amount_refunded: refunded }, owner, trx);
       });
     });
   }
 
-  private async withLease(storeId: string, id: string, action: PaymentAction, run: (payment: PaymentRow) => Promise<PaymentRow>): Promise<Payment> {
+  /**
+   * Runs an operation under the payment's lease, renewed while it runs. Its booking (`finish`
+   * with the owner token) only lands while it still holds the lease: an instance presumed dead
+   * whose lease a retry took over is refused with 409 payment_busy, and its transaction (a
+   * refund's row) rolls back; the acquirer dedupes the retry's repeated call by reference.
+   */
+  private async withLease(
+    storeId: string,
+    id: string,
+    action: PaymentAction,
+    run: (payment: PaymentRow, owner: string) => Promise<PaymentRow>,
+  ): Promise<Payment> {
     const now = this.o.clock.now();
+    const owner = randomUUID();
     const payment = await this.o.db
       .updateTable('payments')
-      .set({ busy_until: now + PAYMENT_LEASE_MS })
+      .set({ busy_until: now + this.o.leaseMs, busy_owner: owner })
       .where('id', '=', id)
       .where('store_id', '=', storeId)
-      .where((eb) => eb.or([eb('busy_until', 'is', null), eb('busy_until', '<', now)]))
+      .where((eb) => eb.or([eb('busy_until', 'is', null), eb('busy_until', '<=', now)]))
       .returningAll()
       .executeTakeFirst();
     if (!payment) {
@@ -194,30 +256,48 @@ export class PaymentService {
       if (!exists) throw notFound();
       throw new AppError(409, 'payment_busy', 'Another operation on this payment is running; retry shortly.');
     }
+    const unhold = this.o.leases.hold('payment', async () => {
+      const renewed = await this.o.db
+        .updateTable('payments')
+        .set({ busy_until: this.o.clock.now() + this.o.leaseMs })
+        .where('id', '=', id)
+        .where('busy_owner', '=', owner)
+        .returning('id')
+        .executeTakeFirst();
+      return renewed !== undefined;
+    });
     let done: PaymentRow | undefined;
     try {
       if (!canApply(payment.state, action)) {
         throw new AppError(409, 'payment_state', `A payment that is ${payment.state} cannot be ${PAST[action]}.`);
       }
-      done = await run(payment);
+      done = await run(payment, owner);
       return this.view(done);
     } finally {
-      if (!done) await this.o.db.updateTable('payments').set({ busy_until: null }).where('id', '=', id).execute();
+      unhold();
+      if (!done) await this.o.db.updateTable('payments').set({ busy_until: null, busy_owner: null }).where('id', '=', id).where('busy_owner', '=', owner).execute();
     }
   }
 
-  /** Writes the outcome of an operation and gives up the lease in the same statement. */
+  /**
+   * Writes the outcome of an operation and gives up the lease in the same statement; with the
+   * lease's owner token, only while that operation still holds it.
+   */
   private async finish(
     id: string,
     changes: Partial<Pick<PaymentRow, 'brand' | 'masked_pan' | 'amount_captured' | 'amount_refunded' | 'captured_at' | 'acquirer_ref' | 'decline_code' | 'failure_code'>> & { state: PaymentState },
+    owner: string | null,
     db: CentralKysely = this.o.db,
   ): Promise<PaymentRow> {
-    return db
+    const row = await db
       .updateTable('payments')
-      .set({ ...changes, busy_until: null, updated_at: this.o.clock.now() })
+      .set({ ...changes, busy_until: null, busy_owner: null, updated_at: this.o.clock.now() })
       .where('id', '=', id)
+      .$if(owner !== null, (q) => q.where('busy_owner', '=', owner))
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!row) throw new AppError(409, 'payment_busy', 'This operation was taken over by a retry on another central instance; retry shortly.');
+    return row;
   }
 
   private async reverse(id: string): Promise<void> {
