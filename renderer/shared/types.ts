@@ -34,11 +34,6 @@ export interface Cart {
   currency: string | null;
 }
 
-export interface ScanResult {
-  cart: Cart;
-  product: Product;
-}
-
 export type OrderState = 'placed' | 'handed_over' | 'cancelled';
 export type PaymentMethod = 'card' | 'easy_pay';
 /** Whether the money is in: separate from `OrderState`, which is fulfilment. */
@@ -308,7 +303,7 @@ export interface EnrolResponse {
   questions: { id: string; text: Bilingual }[];
 }
 
-export type DialogueStatus = 'not_started' | 'open' | 'passed' | 'failed';
+export type DialogueStatus = 'not_started' | 'open' | 'passed' | 'failed' | 'expired';
 
 export interface DialogueChoice {
   /** Sent back as `choice`. */
@@ -338,6 +333,11 @@ export interface ApprovalDialogue {
   passesNeeded: number;
   reasksLeft: number;
   questionsLeft: number;
+  /** Open dialogues: when it expires unless answered (ISO 8601). */
+  expiresAt: string | null;
+  timeoutMinutes: number;
+  /** Expired, not started over yet, and the order still payable. */
+  canRestart: boolean;
 }
 
 export type DecisionOutcome = 'approve' | 'dialogue' | 'step_up' | 'deny';
@@ -354,7 +354,7 @@ export interface ApprovalTurn {
   /** English wording (the monitor words catalogue questions itself by id). */
   question: string;
   kind: string;
-  action: 'answer' | 'reask';
+  action: 'answer' | 'reask' | 'expire' | 'restart';
   score: number | null;
   verdict: 'pass' | 'fail' | null;
   judge: string | null;
@@ -377,6 +377,9 @@ export interface StaffApproval {
   decision: { outcome: DecisionOutcome; hold: OrderHold | null; reasons: ApprovalReason[]; at: string } | null;
   dialogue: {
     status: string;
+    expiresAt: string | null;
+    timeoutMinutes: number;
+    restartsLeft: number;
     answered: number;
     passes: number;
     fails: number;

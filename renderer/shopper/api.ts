@@ -1,6 +1,7 @@
 // Runs in: renderer (DOM). The shopper's calls to the store server; every call carries the
 // session token and device id, and a 401 renews the session once and retries.
 import { ApiError, requestJson, type RequestOptions } from '../shared/http';
+import type { ScanAnswer } from './cart-patch';
 import type {
   ApprovalCatalogue,
   ApprovalDialogue,
@@ -12,7 +13,6 @@ import type {
   PairResponse,
   PayRequest,
   PresenceStatus,
-  Product,
   StoreInfo,
 } from '../shared/types';
 import { useSessionStore } from './stores/session';
@@ -30,12 +30,6 @@ async function shopperRequest<T>(path: string, options: RequestOptions = {}): Pr
   }
 }
 
-/** POST /api/cart/scan. The docs name the added product `product`; accept `added` too. */
-export interface ScanResponse {
-  cart: Cart;
-  product?: Pick<Product, 'sku' | 'name'> & Partial<Product>;
-  added?: { sku: string; name: string };
-}
 
 const item = (sku: string): string => `/api/cart/items/${encodeURIComponent(sku)}`;
 const approval = (id: string): string => `/api/orders/${encodeURIComponent(id)}/approval`;
@@ -43,7 +37,7 @@ const approval = (id: string): string => `/api/orders/${encodeURIComponent(id)}/
 export const shopperApi = {
   store: () => requestJson<StoreInfo>('/api/store'),
   cart: () => shopperRequest<Cart>('/api/cart'),
-  scan: (code: string) => shopperRequest<ScanResponse>('/api/cart/scan', { method: 'POST', body: { code } }),
+  scan: (code: string) => shopperRequest<ScanAnswer>('/api/cart/scan', { method: 'POST', body: { code } }),
   addItem: (sku: string, quantity = 1) =>
     shopperRequest<Cart>('/api/cart/items', { method: 'POST', body: { sku, quantity } }),
   setQuantity: (sku: string, quantity: number) =>
@@ -73,6 +67,8 @@ export const shopperApi = {
     shopperRequest<ApprovalDialogue>(`${approval(id)}/answer`, { method: 'POST', body, timeoutMs: 30_000 }),
   another: (id: string, questionId: string) =>
     shopperRequest<ApprovalDialogue>(`${approval(id)}/another`, { method: 'POST', body: { questionId } }),
+  /** After the dialogue expired unanswered: new questions, once per order. */
+  restartDialogue: (id: string) => shopperRequest<ApprovalDialogue>(`${approval(id)}/restart`, { method: 'POST', timeoutMs: 30_000 }),
 };
 
 /** The shopper's live feed (read with fetch: it needs the session headers). */

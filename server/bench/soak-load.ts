@@ -230,9 +230,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         const sent = performance.now();
         const scanned = await request('scan', '/api/cart/scan', { method: 'POST', headers: session.headers, json: { code: label } });
         if (!scanned) continue;
-        const { cart, added } = JSON.parse(scanned.body) as { cart: { count: number }; added: { sku: string } };
+        const { count, added } = JSON.parse(scanned.body) as { count: number; added: { sku: string } };
         if (!lines.includes(added.sku)) lines.push(added.sku);
-        const frame = `${key}:${cart.count}`;
+        const frame = `${key}:${count}`;
         const seenAt = framesSeen.get(frame);
         if (seenAt === undefined) scansAwaiting.set(frame, sent);
         else {

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Cart, CartLine } from '../../shared/types';
 import { shopperApi } from '../api';
+import { patchCart } from '../cart-patch';
 
 export const MAX_QUANTITY = 99;
 
@@ -52,10 +53,9 @@ export const useCartStore = defineStore('cart', () => {
 
   /** Adds one of the product a label names; returns the line that was added to. */
   async function scan(code: string): Promise<CartLine | undefined> {
-    const result = await own(() => shopperApi.scan(code));
-    cart.value = result.cart;
-    const sku = result.product?.sku ?? result.added?.sku;
-    return result.cart.items.find((line) => line.sku === sku);
+    const answer = await own(() => shopperApi.scan(code));
+    cart.value = patchCart(cart.value, answer) ?? (await own(() => shopperApi.cart()));
+    return cart.value.items.find((line) => line.sku === answer.added.sku);
   }
 
   /** Manual code entry: adds `quantity` of a SKU; returns its line. */

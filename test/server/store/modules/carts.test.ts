@@ -17,7 +17,15 @@ describe('cart', () => {
     const shopper = await startShopper(t.app);
     const first = await t.app.inject({ method: 'POST', url: '/api/cart/scan', headers: shopper.headers, payload: { code: `https://station.test${scanCode('MILK-1')}` } });
     expect(first.statusCode).toBe(200);
-    await t.app.inject({ method: 'POST', url: '/api/cart/scan', headers: shopper.headers, payload: { code: scanCode('MILK-1') } });
+    const second = await t.app.inject({ method: 'POST', url: '/api/cart/scan', headers: shopper.headers, payload: { code: scanCode('MILK-1') } });
+    // The answer is the changed line and the new totals, not the whole cart.
+    expect(second.json()).toEqual({
+      added: { sku: 'MILK-1', name: '바나나우유' },
+      line: { sku: 'MILK-1', name: '바나나우유', nameEn: 'Banana milk', unitPrice: 1500, quantity: 2, lineTotal: 3000, currency: 'KRW' },
+      count: 2,
+      total: 3000,
+      currency: 'KRW',
+    });
     await t.app.inject({ method: 'POST', url: '/api/cart/scan', headers: shopper.headers, payload: { code: scanCode('SNK-2') } });
     const cart = (await t.app.inject({ method: 'GET', url: '/api/cart', headers: shopper.headers })).json();
     expect(cart.items.map((i: { sku: string; quantity: number }) => [i.sku, i.quantity])).toEqual([
