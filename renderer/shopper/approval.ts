@@ -116,7 +116,15 @@ export function extendTranscript(entries: readonly ChatEntry[], view: ApprovalDi
 }
 
 /** What the dialogue screen shows below the chat. */
-export type DialogueOutcome = 'asking' | 'paid' | 'passed' | 'denied' | 'locked' | 'step_up' | 'presence' | 'not_enrolled' | 'not_needed';
+export type DialogueOutcome = 'asking' | 'paid' | 'passed' | 'denied' | 'locked' | 'expired' | 'step_up' | 'presence' | 'not_enrolled' | 'not_needed';
+
+/**
+ * Whether the order moved on from the dialogue the phone shows (live feed): an open dialogue whose
+ * order is now held for staff has most likely expired meanwhile, so the view should be reloaded.
+ */
+export function dialogueStale(view: Pick<ApprovalDialogue, 'status'> | null, hold: OrderHold | null | undefined): boolean {
+  return view?.status === 'open' && hold === 'step_up';
+}
 
 /**
  * The outcome from the dialogue and the order as the live feed has it. Passed and charged:
@@ -131,6 +139,9 @@ export function dialogueOutcome(
   const hold = order ? (order.hold ?? null) : (view?.hold ?? null);
   if (hold === 'approval_denied' || view?.status === 'failed') return 'denied';
   if (hold === 'approval_locked') return 'locked';
+  // Expired unanswered: held for staff (step-up) unless the shopper starts over; staff lifting
+  // the hold, or a lapsed presence proof, take over from here.
+  if (view?.status === 'expired' && hold !== null && hold !== 'presence_mismatch') return 'expired';
   if (hold === 'step_up') return 'step_up';
   if (hold === 'presence_mismatch') return 'presence';
   if (view?.status === 'passed') return 'passed';

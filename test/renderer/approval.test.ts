@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildEnrolRequest,
   dialogueOutcome,
+  dialogueStale,
   extendTranscript,
   hasEnrolErrors,
   localText,
@@ -77,6 +78,9 @@ const dialogue = (over: Partial<ApprovalDialogue> = {}): ApprovalDialogue => ({
   passesNeeded: 2,
   reasksLeft: 2,
   questionsLeft: 3,
+  expiresAt: '2026-11-25T09:10:00.000Z',
+  timeoutMinutes: 10,
+  canRestart: false,
   ...over,
 });
 
@@ -114,6 +118,19 @@ describe('dialogue outcome', () => {
     expect(dialogueOutcome(null, order('step_up'))).toBe('step_up');
     expect(dialogueOutcome(null, order('presence_mismatch'))).toBe('presence');
     expect(dialogueOutcome(dialogue({ status: 'not_started', hold: null }), order(undefined, 'paid_offline'))).toBe('paid');
+  });
+
+  it('shows an expired dialogue held for staff as expired, until presence or a payment takes over', () => {
+    const expired = dialogue({ status: 'expired', question: null, hold: 'step_up', expiresAt: null, canRestart: true });
+    expect(dialogueOutcome(expired, order('step_up'))).toBe('expired');
+    expect(dialogueOutcome(expired, order(undefined, 'paid'))).toBe('paid');
+    expect(dialogueOutcome(expired, order('presence_mismatch'))).toBe('presence');
+    // Without the expiry, a step-up hold stays the ID check it always was.
+    expect(dialogueOutcome(null, order('step_up'))).toBe('step_up');
+    // An open dialogue whose order is now held for staff expired meanwhile: reload it.
+    expect(dialogueStale(dialogue(), 'step_up')).toBe(true);
+    expect(dialogueStale(dialogue(), 'approval_pending')).toBe(false);
+    expect(dialogueStale(expired, 'step_up')).toBe(false);
   });
 });
 
@@ -157,7 +174,7 @@ describe('holds', () => {
 describe('monitor wording', () => {
   const approval: Pick<StaffApproval, 'dialogue' | 'lockout' | 'policy'> = {
     policy: { enabled: true, unenrolledMaxAmount: 50_000, judge: 'engine:use-lite' },
-    dialogue: { status: 'failed', answered: 2, passes: 0, fails: 2, reasksLeft: 1, failureReported: true, startedAt: '', updatedAt: '', turns: [] },
+    dialogue: { status: 'failed', expiresAt: null, timeoutMinutes: 10, restartsLeft: 0, answered: 2, passes: 0, fails: 2, reasksLeft: 1, failureReported: true, startedAt: '', updatedAt: '', turns: [] },
     lockout: { locked: true, until: '2026-11-26T09:00:00.000Z', failures: [] },
   };
   const format = { money: (n: number, c: string) => `${n} ${c}`, dateTime: (iso: string) => `at ${iso}` };

@@ -323,4 +323,44 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX events_by_order ON events (order_id, id);
     `,
   },
+  {
+    version: 11,
+    name: 'approval: dialogues expire unanswered and may start over once',
+    sql: `
+      -- SQLite cannot widen a CHECK in place: both tables are rebuilt with the same columns, the
+      -- new dialogue status 'expired' and the audited actions 'expire' and 'restart' (neither has
+      -- an answer, a score or a verdict). Nothing references these tables.
+      CREATE TABLE approval_dialogues_v11 (
+        order_id        TEXT PRIMARY KEY REFERENCES orders(id),
+        status          TEXT NOT NULL CHECK (status IN ('open', 'passed', 'failed', 'expired')),
+        state           TEXT NOT NULL,
+        failure_sent    INTEGER NOT NULL DEFAULT 0 CHECK (failure_sent IN (0, 1)),
+        started_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO approval_dialogues_v11 SELECT order_id, status, state, failure_sent, started_at, updated_at FROM approval_dialogues;
+      DROP TABLE approval_dialogues;
+      ALTER TABLE approval_dialogues_v11 RENAME TO approval_dialogues;
+      -- The expiry timer looks for open dialogues by their last turn.
+      CREATE INDEX approval_dialogues_open ON approval_dialogues (updated_at) WHERE status = 'open';
+
+      CREATE TABLE approval_turns_v11 (
+        id            INTEGER PRIMARY KEY,
+        order_id      TEXT NOT NULL REFERENCES orders(id),
+        turn          INTEGER NOT NULL,
+        question_id   TEXT NOT NULL,
+        question_kind TEXT NOT NULL CHECK (question_kind IN ('enrolled', 'history')),
+        action        TEXT NOT NULL CHECK (action IN ('answer', 'reask', 'expire', 'restart')),
+        score         REAL,
+        verdict       TEXT CHECK (verdict IN ('pass', 'fail')),
+        judge         TEXT,
+        reasons       TEXT NOT NULL DEFAULT '[]',
+        at            INTEGER NOT NULL,
+        UNIQUE (order_id, turn)
+      ) STRICT;
+      INSERT INTO approval_turns_v11 SELECT id, order_id, turn, question_id, question_kind, action, score, verdict, judge, reasons, at FROM approval_turns;
+      DROP TABLE approval_turns;
+      ALTER TABLE approval_turns_v11 RENAME TO approval_turns;
+    `,
+  },
 ];

@@ -147,6 +147,11 @@ const STORE_MATRIX: Record<string, Entry<StoreRole>> = {
     call: (w) => ({ url: `/api/orders/${w.orders.paidA}/approval/another`, payload: { questionId: 'home-city' } }),
     missing: () => ({ url: `/api/orders/${randomUUID()}/approval/another`, payload: { questionId: 'home-city' } }),
   },
+  'POST /api/orders/{id}/approval/restart': {
+    expect: OWN_A_AUTHORISED,
+    call: (w) => ({ url: `/api/orders/${w.orders.paidA}/approval/restart` }),
+    missing: () => ({ url: `/api/orders/${randomUUID()}/approval/restart` }),
+  },
   'POST /api/approval/profile': {
     expect: SHOPPER_AUTHORISED,
     call: () => ({ url: '/api/approval/profile', payload: { contact: '010-1234-5678', lang: 'ko', questions: [] } }),
@@ -166,13 +171,13 @@ const STORE_MATRIX: Record<string, Entry<StoreRole>> = {
     call: (w) => ({ url: `/api/staff/orders/${w.orders.paidA}/approval` }),
   },
   'GET /api/staff/orders/{id}/presence': { expect: STAFF, call: (w) => ({ url: `/api/staff/orders/${w.orders.paidA}/presence` }) },
+  'GET /api/staff/orders/{id}/history': { expect: STAFF, call: (w) => ({ url: `/api/staff/orders/${w.orders.paidA}/history` }) },
+  'POST /api/staff/orders/{id}/contact': { expect: STAFF, call: (w) => ({ url: `/api/staff/orders/${w.orders.paidA}/contact`, payload: {} }) },
   'POST /api/staff/orders/{id}/hand-over': {
     expect: STAFF,
     call: async (w) => ({ url: `/api/staff/orders/${await placeOrder(w.t, w.shopperA)}/hand-over` }),
   },
   'POST /api/staff/orders/{id}/cancel': {
-  'GET /api/staff/orders/{id}/history': { expect: STAFF, call: (w) => ({ url: `/api/staff/orders/${w.orders.paidA}/history` }) },
-  'POST /api/staff/orders/{id}/contact': { expect: STAFF, call: (w) => ({ url: `/api/staff/orders/${w.orders.paidA}/contact`, payload: {} }) },
     expect: STAFF,
     call: async (w) => ({ url: `/api/staff/orders/${await placeOrder(w.t, w.shopperA)}/cancel`, payload: { reason: 'customer changed their mind' } }),
   },
@@ -196,14 +201,14 @@ const STORE_MATRIX: Record<string, Entry<StoreRole>> = {
     call: async (w) => ({ url: `/api/staff/kiosks/${(await enrolKiosk(w.t, w.staff, unique('KD-'))).id}` }),
   },
   'GET /api/staff/devices': { expect: STAFF, call: () => ({ url: '/api/staff/devices' }) },
+  'GET /api/staff/reports/z': { expect: STAFF, call: () => ({ url: '/api/staff/reports/z' }), why: 'sales figures are for staff only' },
+  'GET /api/staff/reports/z.csv': { expect: STAFF, call: () => ({ url: `/api/staff/reports/z.csv?date=${day}&lang=ko` }) },
+  'GET /api/staff/reports/z.pdf': { expect: STAFF, call: () => ({ url: `/api/staff/reports/z.pdf?date=${day}` }) },
   'POST /api/kiosk/session': { expect: PUBLIC, call: (w) => ({ url: '/api/kiosk/session', payload: { token: w.kiosk.token } }), why: 'whoever holds the kiosk link' },
   'GET /api/kiosk/session': { expect: KIOSK, call: () => ({ url: '/api/kiosk/session' }) },
   'POST /api/kiosk/unpair': { expect: KIOSK, call: () => ({ url: '/api/kiosk/unpair', payload: { reason: 'done' } }) },
   'GET /api/kiosk/events': { expect: KIOSK, sse: true, call: () => ({ url: '/api/kiosk/events' }) },
 };
-  'GET /api/staff/reports/z': { expect: STAFF, call: () => ({ url: '/api/staff/reports/z' }), why: 'sales figures are for staff only' },
-  'GET /api/staff/reports/z.csv': { expect: STAFF, call: () => ({ url: `/api/staff/reports/z.csv?date=${day}&lang=ko` }) },
-  'GET /api/staff/reports/z.pdf': { expect: STAFF, call: () => ({ url: `/api/staff/reports/z.pdf?date=${day}` }) },
 
 const day = new Date().toISOString().slice(0, 10);
 

@@ -11,6 +11,7 @@ import type { OrderService } from '../orders/service.js';
 import type { PaymentGate } from '../payments/service.js';
 import type { PresenceService } from '../presence/service.js';
 import { ProfilesUnreachable, type Lockout, type ProfileDirectory } from './directory.js';
+import { MAX_RESTARTS } from './dialogue.js';
 import type { ApprovalRepository, Decision, Reason } from './repository.js';
 import { deviceHash, type ApprovalService } from './service.js';
 
@@ -61,6 +62,14 @@ export class ApprovalGate implements PaymentGate {
   }
 
   async holdFor(order: { id: string; deviceId: string; sessionId: string }): Promise<OrderHold | null> {
+    // An abandoned dialogue is held for staff even when the phone's presence proof lapsed
+    // meanwhile (it will have, after 10 minutes): "questions expired" tells staff what happened,
+    // "no presence" would not. It only holds, so presence-first approval (NIST) is untouched.
+    const expired = this.o.policy.enabled ? this.expiredDecision(order.id) : null;
+    if (expired) {
+      this.o.repo.saveDecision(order.id, expired, this.o.clock.now());
+      return expired.hold;
+    }
     const presence = this.o.presence.holdFor(order);
     if (presence) return presence;
     if (!this.o.policy.enabled) return null;
@@ -143,6 +152,27 @@ export class ApprovalGate implements PaymentGate {
       return approve([...reasons, { code: 'within_limit', message: `${money} is within the ${limit} allowed on presence and device binding alone.` }]);
     }
     return stepUp([...reasons, { code: 'above_limit', message: `${money} is above the ${limit} allowed without identity questions: check ID at the counter.` }]);
+  }
+
+  /**
+   * The dialogue expired unanswered and staff have not lifted the hold: step-up (staff check ID at
+   * the counter), unless the shopper starts over on the phone. Not a failure: nothing is sent to
+   * central's lockout (see ApprovalService.expireLocked).
+   */
+  private expiredDecision(orderId: string): Decision | null {
+    const dialogue = this.o.repo.dialogue(orderId);
+    if (dialogue?.state.status !== 'expired') return null;
+    if (this.o.repo.overriddenHolds(orderId).some((h) => APPROVAL_HOLDS.includes(h as OrderHold))) return null;
+    const minutes = Math.round(this.o.approval.timeoutMs / 60_000);
+    const restarts = dialogue.state.restartsLeft ?? MAX_RESTARTS;
+    return stepUp([
+      {
+        code: 'dialogue_expired',
+        message:
+          `Identity questions expired unanswered after ${minutes} min (${new Date(dialogue.state.updatedAt).toISOString()}, ${dialogue.state.answered} answered); ` +
+          `not counted as a failed attempt. ${restarts > 0 ? 'The shopper may start over once on the phone, or ' : 'Already started over once: '}check ID at the counter.`,
+      },
+    ]);
   }
 
   private presenceReason(order: { id: string; deviceId: string }): Reason {

@@ -4,6 +4,7 @@ import type { Db } from '../../db.js';
 import { normaliseContact } from '../../../protocol/approval.js';
 import type { OrderHold } from '../../schemas.js';
 import type { AuditTurn, Choice, DialogueState, DialogueStatus } from './dialogue.js';
+import { readDialogueTimeout } from './expiry.js';
 
 export type Outcome = 'approve' | 'dialogue' | 'step_up' | 'deny';
 
@@ -60,6 +61,18 @@ export class ApprovalRepository {
         )
         .run(orderId, turn.turn, turn.questionId, turn.kind, turn.action, turn.score, turn.verdict, judge, JSON.stringify(reasons.slice(0, 8)), turn.at);
     })();
+  }
+
+  /** The dialogue timeout setting, in ms (a bad value: the default, reported through `warn`). */
+  dialogueTimeoutMs(warn?: (message: string) => void): number {
+    return readDialogueTimeout(this.db, warn);
+  }
+
+  /** Open dialogues whose last turn (or start) is at or before `cutoff`: abandoned ones. */
+  dueDialogues(cutoff: number): string[] {
+    return (this.db.prepare("SELECT order_id FROM approval_dialogues WHERE status = 'open' AND updated_at <= ? ORDER BY updated_at LIMIT 500").all(cutoff) as { order_id: string }[]).map(
+      (r) => r.order_id,
+    );
   }
 
   markFailureSent(orderId: string): void {

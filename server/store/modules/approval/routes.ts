@@ -8,6 +8,7 @@ import type { StationContext } from '../../context.js';
 import { requireShopper, requireStaff } from '../../plugins/auth.js';
 import { OrderHold, PaymentState } from '../../schemas.js';
 import { OrderIdParams } from '../orders/schemas.js';
+import { startDialogueExpiry } from './expiry.js';
 
 const Bilingual = Type.Object({ ko: Type.String(), en: Type.String() });
 const QuestionId = Type.String({ pattern: '^[a-z0-9._-]{1,40}$' });
@@ -15,7 +16,9 @@ const Answer = Type.String({ minLength: 1, maxLength: 300, description: 'never s
 
 const DialogueView = Type.Object({
   orderId: Type.String(),
-  status: Type.Union([Type.Literal('not_started'), Type.Literal('open'), Type.Literal('passed'), Type.Literal('failed')]),
+  status: Type.Union([Type.Literal('not_started'), Type.Literal('open'), Type.Literal('passed'), Type.Literal('failed'), Type.Literal('expired')], {
+    description: 'expired: left unanswered past the station\'s timeout; held for staff, and the shopper may start over once (`canRestart`)',
+  }),
   hold: Type.Union([OrderHold, Type.Null()]),
   paymentState: PaymentState,
   question: Type.Union([
@@ -34,6 +37,9 @@ const DialogueView = Type.Object({
   passesNeeded: Type.Integer(),
   reasksLeft: Type.Integer({ description: 'how many more times "ask me something else" may be used' }),
   questionsLeft: Type.Integer(),
+  expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'open dialogues: when it expires unless answered' }),
+  timeoutMinutes: Type.Integer({ description: 'how long the station waits for an answer' }),
+  canRestart: Type.Boolean({ description: 'expired, not started over yet, and the order is still payable: POST …/approval/restart' }),
 });
 
 const Reason = Type.Object({ code: Type.String(), message: Type.String() });
@@ -59,6 +65,9 @@ const StaffApproval = Type.Object({
   dialogue: Type.Union([
     Type.Object({
       status: Type.String(),
+      expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      timeoutMinutes: Type.Integer(),
+      restartsLeft: Type.Integer({ description: 'expired dialogues: how many times the shopper may still start over' }),
       answered: Type.Integer(),
       passes: Type.Integer(),
       fails: Type.Integer(),
@@ -72,7 +81,7 @@ const StaffApproval = Type.Object({
           questionId: Type.String(),
           question: Type.String(),
           kind: Type.String(),
-          action: Type.Union([Type.Literal('answer'), Type.Literal('reask')]),
+          action: Type.Union([Type.Literal('answer'), Type.Literal('reask'), Type.Literal('expire'), Type.Literal('restart')]),
           score: Type.Union([Type.Number(), Type.Null()]),
           verdict: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Null()]),
           judge: Type.Union([Type.String(), Type.Null()]),
@@ -88,6 +97,14 @@ const StaffApproval = Type.Object({
 
 export const approvalRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> = async (app, { ctx }) => {
   const { approval, approvalGate } = ctx;
+
+  // Abandoned dialogues expire on the station's clock without a request, so the monitor learns
+  // of them; the sweeper lives and dies with the app.
+  let expiry: { stop(): void } | null = null;
+  app.addHook('onReady', async () => {
+    expiry = startDialogueExpiry({ approval, log: app.log });
+  });
+  app.addHook('onClose', async () => expiry?.stop());
 
   app.get(
     '/api/approval/questions',
@@ -189,6 +206,20 @@ export const approvalRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> 
       },
       async (request) => approval.another(request.shopper!, request.params.id, request.body.questionId),
     );
+
+    shopper.post(
+      '/api/orders/:id/approval/restart',
+      {
+        config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['shopper'],
+          summary: 'Start over with new questions after the dialogue expired unanswered (once per order, while the order is payable)',
+          params: OrderIdParams,
+          response: { 200: DialogueView },
+        },
+      },
+      async (request) => approval.restart(request.shopper!, request.params.id),
+    );
   });
 
   app.register(async (scope) => {
@@ -207,6 +238,7 @@ export const approvalRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> 
       },
       async (request) => {
         const order = ctx.orders.forStaff(request.params.id);
+        await approval.expireIfDue(order.id);
         const decision = ctx.approvalRepo.decision(order.id);
         return {
           orderId: order.id,

@@ -10,7 +10,22 @@ import type { OrderHold } from '../../schemas.js';
 import type { OrderService } from '../orders/service.js';
 import type { ShopperIdentity } from '../sessions/repository.js';
 import { catalogueQuestion, customQuestionId, HISTORY_QUESTION, QUESTION_CATALOGUE } from './catalogue.js';
-import { answer as answerTurn, DialogueError, MAX_QUESTIONS, PASSES_TO_APPROVE, questionsLeft, reask, startDialogue, type Choice, type DialogueQuestion, type DialogueState } from './dialogue.js';
+import {
+  answer as answerTurn,
+  DialogueError,
+  expire,
+  expiresAt,
+  MAX_QUESTIONS,
+  MAX_RESTARTS,
+  PASSES_TO_APPROVE,
+  questionsLeft,
+  reask,
+  restart as restartTurn,
+  startDialogue,
+  type Choice,
+  type DialogueQuestion,
+  type DialogueState,
+} from './dialogue.js';
 import { ProfilesUnreachable, type EnrolledAnswer, type Profile, type ProfileDirectory, type Purchase } from './directory.js';
 import { JudgeUnavailable, type AnswerJudge, type JudgeVerdict } from './judge.js';
 import type { ApprovalRepository } from './repository.js';
@@ -56,9 +71,64 @@ export class ApprovalService {
   onDecided: (orderId: string) => Promise<void> = async () => undefined;
   private readonly locks = new KeyedLock();
   private readonly random: () => number;
+  /** How long a dialogue waits for its shopper (setting `approval_dialogue_timeout_min`). */
+  private timeout: number;
+  private warnedFor: string | null = null;
 
   constructor(private readonly o: ApprovalServiceOptions) {
     this.random = o.random ?? Math.random;
+    this.timeout = o.repo.dialogueTimeoutMs();
+  }
+
+  get timeoutMs(): number {
+    return this.timeout;
+  }
+
+  /** Re-reads the timeout setting; a bad value is reported once, not at every sweep. */
+  refreshTimeout(warn: (message: string) => void): void {
+    this.timeout = this.o.repo.dialogueTimeoutMs((message) => {
+      if (message !== this.warnedFor) warn(message);
+      this.warnedFor = message;
+    });
+  }
+
+  /** Expires every dialogue left unanswered past the timeout (the timer's sweep). */
+  async expireDue(): Promise<number> {
+    let expired = 0;
+    let failure: unknown = null;
+    for (const orderId of this.o.repo.dueDialogues(this.o.clock.now() - this.timeout)) {
+      // One order whose hold cannot be written (a full disk) does not keep the others waiting.
+      try {
+        if (await this.expireIfDue(orderId)) expired++;
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== null) throw failure;
+    return expired;
+  }
+
+  /** Expires the order's dialogue when it is due, and lets the gate hold the order for staff. */
+  async expireIfDue(orderId: string): Promise<boolean> {
+    const expired = await this.exclusive(orderId, async () => this.expireLocked(orderId));
+    if (expired) await this.onDecided(orderId);
+    return expired;
+  }
+
+  /**
+   * Inside the order's lock. The expiry is audited as a turn (the question left unanswered; no
+   * score, no verdict) and is NOT reported to central as a failed dialogue: walking away is not a
+   * wrong answer, and counting it would let a shopper whose phone died, or who was called away,
+   * lock themselves out chain-wide for 24 h without ever having answered wrongly.
+   */
+  private expireLocked(orderId: string): boolean {
+    const stored = this.o.repo.dialogue(orderId);
+    if (!stored) return false;
+    const next = expire(stored.state, this.timeout, this.o.clock);
+    if (!next) return false;
+    this.o.repo.saveTurn(orderId, next.state, next.turn, null);
+    this.publish(orderId, next.state);
+    return true;
   }
 
   get judgeName(): string {
@@ -108,9 +178,11 @@ export class ApprovalService {
 
   /** Opens the dialogue of an order that waits for one (or answers the one already open). */
   async start(shopper: ShopperIdentity, orderId: string) {
+    this.o.orders.forShopper(shopper, orderId);
+    await this.expireIfDue(orderId);
     return this.exclusive(orderId, async () => {
       let order = this.o.orders.forShopper(shopper, orderId);
-      if (this.o.repo.dialogue(orderId)) return this.view(shopper, orderId);
+      if (this.o.repo.dialogue(orderId)) return this.render(shopper, orderId);
       // A proof that just arrived may not have moved the hold yet: ask the gate again first.
       if (order.hold === 'presence_mismatch' && order.state === 'placed') {
         await this.onDecided(orderId);
@@ -125,15 +197,55 @@ export class ApprovalService {
       const state = guard(() => startDialogue(this.questionsFor(profile, purchases, order.orderer.contact, orderId), this.o.clock));
       this.o.repo.createDialogue(orderId, state);
       this.publish(orderId, state);
-      return this.view(shopper, orderId);
+      return this.render(shopper, orderId);
     });
   }
 
+  /**
+   * Starts over after an expiry, once per order: a new dialogue on fresh questions, if the order
+   * is still payable (placed, not charged, held for it) and the shopper is still enrolled and not
+   * locked out. The gate then holds the order for the new dialogue again.
+   */
+  async restart(shopper: ShopperIdentity, orderId: string) {
+    this.o.orders.forShopper(shopper, orderId);
+    await this.expireIfDue(orderId);
+    await this.exclusive(orderId, async () => {
+      const order = this.o.orders.forShopper(shopper, orderId);
+      const stored = this.o.repo.dialogue(orderId);
+      if (!stored) throw new AppError(404, 'dialogue_not_started', 'The identity questions of this order have not started.');
+      if (stored.state.status !== 'expired') {
+        throw new AppError(409, 'restart_not_allowed', `Only identity questions that expired unanswered can start over (these are ${stored.state.status}).`);
+      }
+      if (!this.payable(order)) throw new AppError(409, 'order_not_payable', 'This order can no longer be paid from the phone. Please ask staff.');
+      const { profile, lockout, purchases } = await this.o.directory.lookup(order.orderer.contact);
+      if (!profile) throw new AppError(409, 'not_enrolled', 'No identity profile is enrolled for this contact.');
+      if (lockout.locked) throw new AppError(409, 'approval_locked', 'Identity questions are locked for this contact after failed attempts. Please ask staff.');
+      const next = guard(() => restartTurn(stored.state, this.questionsFor(profile, purchases, order.orderer.contact, orderId), this.o.clock));
+      this.o.repo.saveTurn(orderId, next.state, next.turn, null);
+      this.publish(orderId, next.state);
+    });
+    await this.onDecided(orderId);
+    return this.render(shopper, orderId);
+  }
+
   async view(shopper: ShopperIdentity, orderId: string) {
+    this.o.orders.forShopper(shopper, orderId);
+    await this.expireIfDue(orderId);
+    return this.render(shopper, orderId);
+  }
+
+  /** Placed, not charged, and held for the identity check (not lifted by staff meanwhile). */
+  private payable(order: { state: string; paymentState: string; hold?: OrderHold | null }): boolean {
+    return order.state === 'placed' && order.paymentState === 'pending' && (order.hold === 'step_up' || order.hold === 'approval_pending');
+  }
+
+  private async render(shopper: ShopperIdentity, orderId: string) {
     const order = this.o.orders.forShopper(shopper, orderId);
     const stored = this.o.repo.dialogue(orderId);
     const state = stored?.state;
     const current = state?.status === 'open' ? state.current : null;
+    const until = state ? expiresAt(state, this.timeout) : null;
+    const restartsLeft = state?.status === 'expired' ? (state.restartsLeft ?? MAX_RESTARTS) : 0;
     return {
       orderId,
       status: state?.status ?? ('not_started' as const),
@@ -145,12 +257,21 @@ export class ApprovalService {
       passesNeeded: PASSES_TO_APPROVE,
       reasksLeft: state?.status === 'open' ? state.reasksLeft : 0,
       questionsLeft: state ? questionsLeft(state) : MAX_QUESTIONS,
+      expiresAt: until === null ? null : new Date(until).toISOString(),
+      timeoutMinutes: Math.round(this.timeout / 60_000),
+      canRestart: restartsLeft > 0 && this.payable(order),
     };
   }
 
   async answer(shopper: ShopperIdentity, orderId: string, input: AnswerInput) {
+    let expired = false;
     const decided = await this.exclusive(orderId, async () => {
       const order = this.o.orders.forShopper(shopper, orderId);
+      // An answer that arrives after the timeout is refused and changes nothing (but the expiry).
+      if (this.expireLocked(orderId)) {
+        expired = true;
+        return false;
+      }
       const state = this.openState(orderId, input.questionId);
       const question = state.current!;
       const { verdict, judge } = await this.judge(question, input, order.orderer.contact);
@@ -160,11 +281,18 @@ export class ApprovalService {
       if (next.state.status === 'failed') await this.sendFailure(orderId, order.orderer.contact);
       return next.state.status !== 'open';
     });
+    if (expired) await this.refuseExpired(orderId);
     if (decided) {
       await this.onDecided(orderId);
       await this.notePurchase(shopper, orderId);
     }
-    return this.view(shopper, orderId);
+    return this.render(shopper, orderId);
+  }
+
+  /** After expiring inside the lock: the gate holds the order for staff, then the 409. */
+  private async refuseExpired(orderId: string): Promise<never> {
+    await this.onDecided(orderId);
+    throw expiredError();
   }
 
   /** A paid order of an enrolled shopper feeds other stores' history questions; best effort. */
@@ -179,14 +307,20 @@ export class ApprovalService {
   }
 
   async another(shopper: ShopperIdentity, orderId: string, questionId: string) {
+    let expired = false;
     await this.exclusive(orderId, async () => {
       this.o.orders.forShopper(shopper, orderId);
+      if (this.expireLocked(orderId)) {
+        expired = true;
+        return;
+      }
       const state = this.openState(orderId, questionId);
       const next = guard(() => reask(state, questionId, this.o.clock));
       this.o.repo.saveTurn(orderId, next.state, next.turn, null);
       this.publish(orderId, next.state);
     });
-    return this.view(shopper, orderId);
+    if (expired) await this.refuseExpired(orderId);
+    return this.render(shopper, orderId);
   }
 
   /** Reports a failed dialogue to central (chain-wide lockout); retried by the gate until it lands. */
@@ -204,8 +338,12 @@ export class ApprovalService {
     const stored = this.o.repo.dialogue(orderId);
     if (!stored) return null;
     const { state } = stored;
+    const until = expiresAt(state, this.timeout);
     return {
       status: state.status,
+      expiresAt: until === null ? null : new Date(until).toISOString(),
+      timeoutMinutes: Math.round(this.timeout / 60_000),
+      restartsLeft: state.status === 'expired' ? (state.restartsLeft ?? MAX_RESTARTS) : 0,
       answered: state.answered,
       passes: state.passes,
       fails: state.fails,
@@ -232,6 +370,7 @@ export class ApprovalService {
     const stored = this.o.repo.dialogue(orderId);
     if (!stored) throw new AppError(404, 'dialogue_not_started', 'The identity questions of this order have not started.');
     const { state } = stored;
+    if (state.status === 'expired') throw expiredError();
     if (state.status !== 'open' || !state.current) throw new AppError(409, 'dialogue_closed', `The identity questions of this order are over (${state.status}).`);
     if (state.current.id !== questionId) throw new AppError(409, 'question_changed', 'That question is no longer the current one; reload the dialogue.');
     return state;
@@ -330,6 +469,14 @@ function questionText(id: string, custom: string | undefined): { ko: string; en:
   if (catalogued) return { ko: catalogued.ko, en: catalogued.en };
   const text = custom ?? id;
   return { ko: text, en: text };
+}
+
+function expiredError(): AppError {
+  return new AppError(
+    409,
+    'dialogue_expired',
+    'These identity questions expired unanswered; the answer was not recorded. Start over on your phone, or ask staff at the counter.',
+  );
 }
 
 function guard<T>(run: () => T): T {

@@ -3,7 +3,19 @@
 // chain-wide lockout rule (2 failed dialogues in 24 h, lifted 24 h after the second).
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../../../server/store/clock.js';
-import { answer, DialogueError, MAX_QUESTIONS, questionsLeft, reask, startDialogue, type DialogueQuestion, type DialogueState } from '../../../../../server/store/modules/approval/dialogue.js';
+import {
+  answer,
+  DialogueError,
+  expire,
+  expiresAt,
+  MAX_QUESTIONS,
+  questionsLeft,
+  reask,
+  restart,
+  startDialogue,
+  type DialogueQuestion,
+  type DialogueState,
+} from '../../../../../server/store/modules/approval/dialogue.js';
 import { lockoutState, LOCKOUT_WINDOW_MS, normaliseAnswer, normaliseContact } from '../../../../../server/protocol/approval.js';
 
 const T0 = Date.UTC(2026, 10, 25, 9);
@@ -139,5 +151,77 @@ describe('normalisation', () => {
     expect(normaliseAnswer('  I grew up in   BUSAN ')).toBe('i grew up in busan');
     expect(normaliseAnswer('부산  광역시')).toBe('부산 광역시');
     expect(normaliseAnswer('ＡＢＣ')).toBe('abc');
+  });
+});
+
+describe('dialogue expiry (the shopper walked away)', () => {
+  const TIMEOUT = 10 * 60_000;
+
+  it('expires only after the timeout since the last turn, auditing the unanswered question without a verdict', () => {
+    const clock = new ManualClock(T0);
+    let state = startDialogue(questions(4), clock);
+    expect(expiresAt(state, TIMEOUT)).toBe(T0 + TIMEOUT);
+    clock.advance(TIMEOUT - 1);
+    expect(expire(state, TIMEOUT, clock)).toBeNull();
+    // A turn moves the deadline: the timeout counts from the last answer, not from the start.
+    state = answer(state, 'q1', PASS, clock).state;
+    expect(expiresAt(state, TIMEOUT)).toBe(T0 + TIMEOUT - 1 + TIMEOUT);
+    clock.advance(TIMEOUT - 1);
+    expect(expire(state, TIMEOUT, clock)).toBeNull();
+    clock.advance(1);
+    const expired = expire(state, TIMEOUT, clock)!;
+    expect(expired.turn).toEqual({ turn: 2, questionId: 'q2', kind: 'enrolled', action: 'expire', score: null, verdict: null, at: clock.now() });
+    expect(expired.state).toMatchObject({ status: 'expired', current: null, passes: 1, fails: 0, answered: 1, turns: 2, restartsLeft: 1 });
+    expect(questionsLeft(expired.state)).toBe(0);
+    expect(expiresAt(expired.state, TIMEOUT)).toBeNull();
+    // Nothing expires twice, and a decided dialogue never expires.
+    clock.advance(TIMEOUT * 5);
+    expect(expire(expired.state, TIMEOUT, clock)).toBeNull();
+    const passed = answer(answer(startDialogue(questions(3), clock), 'q1', PASS, clock).state, 'q2', PASS, clock).state;
+    clock.advance(TIMEOUT * 5);
+    expect(expire(passed, TIMEOUT, clock)).toBeNull();
+  });
+
+  it('refuses answers and re-asks after expiry, and changes nothing', () => {
+    const clock = new ManualClock(T0);
+    const state = startDialogue(questions(4), clock);
+    clock.advance(TIMEOUT);
+    const expired = expire(state, TIMEOUT, clock)!.state;
+    const before = JSON.stringify(expired);
+    expect(codeOf(() => answer(expired, 'q1', PASS, clock))).toBe('dialogue_expired');
+    expect(codeOf(() => reask(expired, 'q1', clock))).toBe('dialogue_expired');
+    expect(JSON.stringify(expired)).toBe(before);
+  });
+
+  it('starts over once with fresh tallies and continues the audit numbering', () => {
+    const clock = new ManualClock(T0);
+    let state = startDialogue(questions(4), clock);
+    state = reask(state, 'q1', clock).state;
+    state = answer(state, 'q2', FAIL, clock).state;
+    clock.advance(TIMEOUT);
+    const expired = expire(state, TIMEOUT, clock)!.state;
+    expect(expired).toMatchObject({ fails: 1, turns: 3 });
+    clock.advance(60_000);
+    const again = restart(expired, questions(3), clock);
+    expect(again.turn).toEqual({ turn: 4, questionId: 'q1', kind: 'enrolled', action: 'restart', score: null, verdict: null, at: clock.now() });
+    expect(again.state).toMatchObject({ status: 'open', current: { id: 'q1' }, answered: 0, passes: 0, fails: 0, reasksLeft: 2, turns: 4, restartsLeft: 0, startedAt: clock.now() });
+    expect(expiresAt(again.state, TIMEOUT)).toBe(clock.now() + TIMEOUT);
+    // The new dialogue's turns follow on.
+    expect(answer(again.state, 'q1', PASS, clock).turn.turn).toBe(5);
+    // Only once: the second expiry cannot start over.
+    clock.advance(TIMEOUT);
+    const twice = expire(again.state, TIMEOUT, clock)!.state;
+    expect(twice.restartsLeft).toBe(0);
+    expect(codeOf(() => restart(twice, questions(3), clock))).toBe('restart_not_allowed');
+    // Nor can an open, passed or failed one.
+    expect(codeOf(() => restart(startDialogue(questions(3), clock), questions(3), clock))).toBe('restart_not_allowed');
+  });
+
+  it('treats a state stored before expiry existed as allowed to start over once', () => {
+    const clock = new ManualClock(T0);
+    const { restartsLeft: _, ...old } = startDialogue(questions(3), clock);
+    clock.advance(TIMEOUT);
+    const expired = expire(old as DialogueState, TIMEOUT, clock)!.state;
+    expect(restart(expired, questions(3), clock).state.restartsLeft).toBe(0);
   });
 });
