@@ -32,13 +32,19 @@ interface CachedCart {
   viewVersion?: number;
 }
 
+/**
+ * Who made a change: the shopper's own request (their phone has the answer already), or the
+ * station on their behalf (a tap at their paired kiosk), which their phone learns only live.
+ */
+export type CartChangeSource = 'shopper' | 'station';
+
 /** name, name_en, price, currency */
 type ProductRow = [string, string | null, number, string];
 
 export class CartRepository {
   private readonly statements;
   private readonly listeners = new Set<(sessionId: string) => void>();
-  private readonly watchers = new Map<string, Set<() => void>>();
+  private readonly watchers = new Map<string, Set<(source: CartChangeSource) => void>>();
   private readonly carts = new Map<string, CachedCart>();
   private readonly products = new Map<string, ProductRow>();
   private catalogueVersion = -1;
@@ -74,7 +80,7 @@ export class CartRepository {
    * Told after a change to one session's cart (that shopper's phone stream). Keyed, so a scan
    * costs the same with five hundred phones connected as with none.
    */
-  watch(sessionId: string, listener: () => void): () => void {
+  watch(sessionId: string, listener: (source: CartChangeSource) => void): () => void {
     let watchers = this.watchers.get(sessionId);
     if (!watchers) this.watchers.set(sessionId, (watchers = new Set()));
     watchers.add(listener);
@@ -84,10 +90,10 @@ export class CartRepository {
     };
   }
 
-  private changed(sessionId: string): void {
+  private changed(sessionId: string, source: CartChangeSource): void {
     for (const listener of this.listeners) listener(sessionId);
     const watchers = this.watchers.get(sessionId);
-    if (watchers) for (const listener of [...watchers]) listener();
+    if (watchers) for (const listener of [...watchers]) listener(source);
   }
 
   /** The cart priced at the current catalogue. Read-only: the same object is handed out until the cart or a price changes. */
@@ -117,7 +123,7 @@ export class CartRepository {
   }
 
   /** Adds `quantity` of a product; refuses what would break the cart's limits. */
-  add(sessionId: string, sku: string, quantity: number, now: number): void {
+  add(sessionId: string, sku: string, quantity: number, now: number, source: CartChangeSource = 'station'): void {
     this.checkCatalogue();
     const product = this.product(sku);
     if (!product) throw new AppError(404, 'product_not_found', `No product with code ${sku}.`);
@@ -137,37 +143,37 @@ export class CartRepository {
       throw new AppError(409, 'quantity_limit', `At most ${MAX_QUANTITY} of one product per order.`);
     }
     this.statements.upsert.run(sessionId, sku, next, now);
-    this.written(sessionId, cart, (lines) => {
+    this.written(sessionId, source, cart, (lines) => {
       if (current) current.quantity = next;
       else insertInOrder(lines, { sku, quantity: next, addedAt: now });
     });
   }
 
-  setQuantity(sessionId: string, sku: string, quantity: number): void {
+  setQuantity(sessionId: string, sku: string, quantity: number, source: CartChangeSource = 'station'): void {
     if (quantity === 0) {
-      this.removeItem(sessionId, sku);
+      this.removeItem(sessionId, sku, source);
       return;
     }
     const changes = this.statements.update.run(quantity, sessionId, sku).changes;
     if (changes === 0) throw new AppError(404, 'cart_item_not_found', `${sku} is not in your cart.`);
-    this.written(sessionId, this.carts.get(sessionId), (lines) => {
+    this.written(sessionId, source, this.carts.get(sessionId), (lines) => {
       const line = lines.find((l) => l.sku === sku);
       if (line) line.quantity = quantity;
     });
   }
 
-  removeItem(sessionId: string, sku: string): void {
+  removeItem(sessionId: string, sku: string, source: CartChangeSource = 'station'): void {
     const changes = this.statements.remove.run(sessionId, sku).changes;
     if (changes === 0) throw new AppError(404, 'cart_item_not_found', `${sku} is not in your cart.`);
-    this.written(sessionId, this.carts.get(sessionId), (lines) => {
+    this.written(sessionId, source, this.carts.get(sessionId), (lines) => {
       const index = lines.findIndex((l) => l.sku === sku);
       if (index >= 0) lines.splice(index, 1);
     });
   }
 
-  clear(sessionId: string): void {
+  clear(sessionId: string, source: CartChangeSource = 'station'): void {
     this.statements.clear.run(sessionId);
-    this.written(sessionId, this.carts.get(sessionId), (lines) => lines.splice(0));
+    this.written(sessionId, source, this.carts.get(sessionId), (lines) => lines.splice(0));
   }
 
   /**
@@ -175,7 +181,7 @@ export class CartRepository {
    * Inside a transaction the write may still roll back, so the copy is dropped instead and read
    * again from the database once the transaction is over.
    */
-  private written(sessionId: string, cart: CachedCart | undefined, apply: (lines: Line[]) => void): void {
+  private written(sessionId: string, source: CartChangeSource, cart: CachedCart | undefined, apply: (lines: Line[]) => void): void {
     if (cart) {
       if (this.db.inTransaction) {
         this.carts.delete(sessionId);
@@ -184,7 +190,7 @@ export class CartRepository {
         cart.view = undefined;
       }
     }
-    this.changed(sessionId);
+    this.changed(sessionId, source);
   }
 
   private cart(sessionId: string): CachedCart {

@@ -45,7 +45,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> = as
       const check = labels.read(request.body.code);
       if (!check.ok) throw new AppError(400, check.code, check.message);
       const now = ctx.clock.now();
-      ctx.carts.add(shopper.sessionId, check.label.sku, 1, now);
+      ctx.carts.add(shopper.sessionId, check.label.sku, 1, now, 'shopper');
       const cart = ctx.carts.view(shopper.sessionId);
       const line = cart.items.find((item) => item.sku === check.label.sku)!;
       ctx.hub.publish({
@@ -80,7 +80,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> = as
     },
     async (request) => {
       const { sessionId } = request.shopper!;
-      ctx.carts.add(sessionId, request.body.sku, request.body.quantity ?? 1, ctx.clock.now());
+      ctx.carts.add(sessionId, request.body.sku, request.body.quantity ?? 1, ctx.clock.now(), 'shopper');
       return ctx.carts.view(sessionId);
     },
   );
@@ -100,7 +100,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> = as
     },
     async (request) => {
       const { sessionId } = request.shopper!;
-      ctx.carts.setQuantity(sessionId, request.params.sku, request.body.quantity);
+      ctx.carts.setQuantity(sessionId, request.params.sku, request.body.quantity, 'shopper');
       return ctx.carts.view(sessionId);
     },
   );
@@ -110,7 +110,7 @@ export const cartRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> = as
     { schema: { tags: ['shopper'], params: SkuParams, response: { 200: cartRef } } },
     async (request) => {
       const { sessionId } = request.shopper!;
-      ctx.carts.removeItem(sessionId, request.params.sku);
+      ctx.carts.removeItem(sessionId, request.params.sku, 'shopper');
       return ctx.carts.view(sessionId);
     },
   );

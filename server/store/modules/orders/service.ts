@@ -121,7 +121,8 @@ export class OrderService {
         { id: body.orderId, amount: cart.total, currency: cart.currency, method: body.payment.method, token: body.payment.token },
         now,
       );
-      this.carts.clear(shopper.sessionId);
+      // The phone reloads its cart after placing the order: no need to tell it live.
+      this.carts.clear(shopper.sessionId, 'shopper');
       const view = this.staffView(body.orderId);
       event = this.hub.record('order.placed', body.orderId, view, now);
       this.outbox.append('order.placed', syncPayload(view), now);

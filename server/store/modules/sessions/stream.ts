@@ -21,7 +21,10 @@ export const shopperStreamRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContex
       const shopper = request.shopper!;
       const write = inOrder((frame: { event: string; data: unknown }) => reply.sse.send(frame));
       const send = (event: string, data: unknown) => write({ event, data });
-      const unsubscribeCart = ctx.carts.watch(shopper.sessionId, () => {
+      // The phone's own changes come back in the answers to its requests; sending the whole cart
+      // again here doubled what every scan wrote. Changes made for it elsewhere (a kiosk tap) are news.
+      const unsubscribeCart = ctx.carts.watch(shopper.sessionId, (source) => {
+        if (source === 'shopper') return;
         send('cart', { cart: ctx.carts.view(shopper.sessionId) });
       });
       const unsubscribeHub = ctx.hub.subscribe((event) => {

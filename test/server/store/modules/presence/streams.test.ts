@@ -82,6 +82,15 @@ describe('live feeds', () => {
     expect(JSON.parse(phoneFeed.messages.find((e) => e.event === 'cart')!.data).cart.items).toMatchObject([{ sku: 'RAMEN-3', quantity: 1 }]);
     await kiosk.waitFor((m) => m.some((e) => e.event === 'tap'));
     expect(kiosk.messages.map((e) => e.event)).toEqual(['stream.ready', 'pairing', 'pairing', 'paired', 'cart', 'tap']);
+    // The phone's own change is in its answer: the feed does not send the cart again, the kiosk
+    // (which did not make it) still shows it, and the next kiosk tap is news again.
+    const own = await t.app.inject({ method: 'POST', url: '/api/cart/items', headers: phone.headers, payload: { sku: 'MILK-1' } });
+    expect(own.statusCode).toBe(200);
+    await kiosk.waitFor((m) => m.filter((e) => e.event === 'cart').length === 2);
+    readers.tap('reader-1', 'E2801160600002040000A1B2');
+    await phoneFeed.waitFor((m) => m.filter((e) => e.event === 'cart').length === 2);
+    const phoneCarts = phoneFeed.messages.filter((e) => e.event === 'cart').map((e) => JSON.parse(e.data).cart.count);
+    expect(phoneCarts).toEqual([1, 3]);
 
     const panel = (await t.app.inject({ url: '/api/staff/devices', headers: { cookie } })).json();
     expect(panel).toMatchObject({
