@@ -4,11 +4,11 @@
 // auth, fsync off); null when neither is possible, so the benchmark can say why it skipped.
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { freePort } from './ports.js';
 
 export interface BenchDatabase {
   url: string;
@@ -100,15 +100,4 @@ function uid(user: string): number {
 
 function gid(user: string): number {
   return Number(execFileSync('id', ['-g', user]).toString().trim());
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-    server.on('error', reject);
-  });
 }

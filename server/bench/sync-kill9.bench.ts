@@ -8,7 +8,6 @@
 // OMNI_FAULT_SEED=<seed in the log> replays them. 100 trials (10 with --quick), ~2.5 s each.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +31,7 @@ import {
 } from './faults.js';
 import { ratio, roundSignificant } from './stats.js';
 import type { Benchmark } from './types.js';
+import { freePort } from './ports.js';
 
 const BIN = fileURLToPath(new URL('../../bin/omnistation.js', import.meta.url));
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
@@ -51,17 +51,6 @@ let hooked = false;
 function killAll(): void {
   for (const child of live) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   live.clear();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** An `omnistation` service on a fixed port that can be killed and started again. */

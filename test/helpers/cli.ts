@@ -1,6 +1,5 @@
 // Runs in: node (tests). Runs the real `omnistation` command as a user would.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/omnistation.js', import.meta.url));
@@ -71,14 +70,4 @@ export function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | 
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+export { freePort } from '../../server/bench/ports.js';
