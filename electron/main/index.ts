@@ -17,7 +17,7 @@ import { lineSplitter, RotatingLog } from './logs.js';
 import { realDeviceFactories } from './real-devices.js';
 import { isStationSecretName, SafeStorageSecretStore, SecretStoreUnavailableError } from './secret-store.js';
 import { APP_ORIGIN, APP_SCHEME, installPermissionHandlers, lockNavigation, originOf } from './security.js';
-import { planStationWindows, reloadsForStatus, runStation, targetUrl } from './startup.js';
+import { pageAfterFailedLoad, planStationWindows, reloadsForStatus, runStation, targetUrl } from './startup.js';
 import { configureUpdater, UPDATE_CHECK_INTERVAL_MS } from './updater.js';
 import { UtilityHost, type UtilityChild } from './utility-host.js';
 import { planWizardWindow, type WindowPlan, type WindowRole } from './window-placement.js';
@@ -309,6 +309,14 @@ function openWindow(plan: WindowPlan): void {
       openWizardWindow();
     });
   }
+  contents.on('did-fail-load', (_event, errorCode, errorDescription, failedUrl, isMainFrame) => {
+    // -3 (ERR_ABORTED): this load was replaced by another one, not a failure.
+    if (!isMainFrame || errorCode === -3) return;
+    const fallback = pageAfterFailedLoad(plan.role, failedUrl, host.status());
+    if (!fallback) return;
+    log('warn', `${plan.role}: ${failedUrl} did not load (${errorDescription}); showing the shell's page`);
+    void window.loadURL(fallback);
+  });
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
     registry.remove(id);

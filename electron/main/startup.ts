@@ -40,24 +40,44 @@ export function planStationWindows(
   };
 }
 
-/** The page a window shows for this store-server status. */
+/** The page a window shows for this store-server status. The shell's own pages say which window
+ * shows them (`?for=`): only the monitor's may offer staff the restart (ipc.ts CHANNEL_ROLES). */
 export function targetUrl(role: WindowRole, status: StoreServerStatus): string {
   if (role === 'wizard') return `${APP_ORIGIN}/wizard.html`;
   if (status.state === 'running' && status.url) return pageUrl(role, status.url);
-  return shellPageUrl(status.state === 'failed' ? 'failed' : 'starting');
+  return `${shellPageUrl(status.state === 'failed' ? 'failed' : 'starting')}?for=${role}`;
 }
 
-/** Which windows load another page after a status change. A restarting server keeps each page
- * (it reconnects by itself, and the monitor shows the countdown from the status event); a running
- * one replaces the shell's waiting page; a server that gave up shows the failed page. */
+const isShellPage = (url: string) => url === '' || url.startsWith(`${APP_SCHEME}:`);
+
+/** Which windows load another page after a status change. A restarting server keeps each page:
+ * the monitor's app stays in memory (it was loaded before the server died), reconnects by itself
+ * and shows the countdown from the status event. A running server replaces the shell's waiting
+ * page. A server that gave up sends the kiosk (facing shoppers) and any window not showing the
+ * app to the failed page; the monitor's app stays, its status strip saying what IT should do and
+ * offering the restart. */
 export function reloadsForStatus(status: StoreServerStatus, windows: readonly { role: WindowRole; url: string }[]): { role: WindowRole; url: string }[] {
   const reloads: { role: WindowRole; url: string }[] = [];
   for (const { role, url } of windows) {
     if (role === 'wizard') continue;
-    const showingShellPage = url === '' || url.startsWith(`${APP_SCHEME}:`);
-    if (status.state === 'running' ? showingShellPage : status.state === 'failed') reloads.push({ role, url: targetUrl(role, status) });
+    const showingShellPage = isShellPage(url);
+    if (status.state === 'running') {
+      if (showingShellPage) reloads.push({ role, url: targetUrl(role, status) });
+    } else if (status.state === 'failed') {
+      const target = targetUrl(role, status);
+      if ((role !== 'monitor' || showingShellPage) && url !== target) reloads.push({ role, url: target });
+    }
   }
   return reloads;
+}
+
+/** A window failed to load the app's page (the server went down before or during a reload): it
+ * shows the shell's page for the status instead, which follows the status live and is swapped for
+ * the app by reloadsForStatus once the server runs. Null: nothing to do (a shell page or the
+ * wizard failed, or the server runs and the failure was something else). */
+export function pageAfterFailedLoad(role: WindowRole, failedUrl: string, status: StoreServerStatus): string | null {
+  if (role === 'wizard' || isShellPage(failedUrl) || status.state === 'running') return null;
+  return targetUrl(role, status);
 }
 
 /** The parts of the running shell that start-up and shutdown drive (index.ts gives the real ones). */

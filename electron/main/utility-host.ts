@@ -83,7 +83,16 @@ export class UtilityHost {
   }
 
   status(): StoreServerStatus {
-    return { state: this.state, url: this.url, restarts: this.restarts, nextRestartAt: this.nextRestartAt, lastExit: this.lastExit };
+    return {
+      state: this.state,
+      url: this.url,
+      restarts: this.restarts,
+      // A running server has no try under way; one that dies before stableMs carries on the count.
+      attempt: this.state === 'running' ? 0 : this.consecutiveFailures,
+      maxAttempts: this.policy.maxConsecutiveFailures,
+      nextRestartAt: this.nextRestartAt,
+      lastExit: this.lastExit,
+    };
   }
 
   onStatus(listener: (status: StoreServerStatus) => void): () => void {

@@ -12,6 +12,10 @@ export interface StoreServerStatus {
   url: string | null;
   /** Unexpected exits since the shell started. */
   restarts: number;
+  /** Failures in a row of the current incident (0 while it runs): the try now due is this one;
+   * past `maxAttempts` the host gives up (`failed`). */
+  attempt: number;
+  maxAttempts: number;
   /** When the next restart is due (ms since epoch), while `restarting`. */
   nextRestartAt: number | null;
   lastExit: { code: number | null; at: number; reason: string } | null;

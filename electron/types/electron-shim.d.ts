@@ -84,6 +84,10 @@ declare module 'electron' {
     on(event: 'will-navigate' | 'will-redirect', listener: (event: Event & { url: string }, url: string) => void): this;
     on(event: 'will-attach-webview', listener: (event: Event) => void): this;
     on(event: 'before-input-event', listener: (event: Event, input: Input) => void): this;
+    on(
+      event: 'did-fail-load',
+      listener: (event: Event, errorCode: number, errorDescription: string, validatedURL: string, isMainFrame: boolean) => void,
+    ): this;
   }
 
   interface BrowserWindowConstructorOptions {

@@ -1,6 +1,8 @@
 // Runs in: renderer (DOM); pure, also unit-tested in node. What the monitor's status strip says
 // about the station's link to central (GET /api/staff/status): connection, sync backlog and the
-// payments accepted offline against their limit.
+// payments accepted offline against their limit; and, inside the desktop station only, what the
+// shell says about the store server itself (the preload bridge's server status).
+import type { StoreServerStatus } from '../../electron/shared/bridge-api.js';
 import type { StaffStatus } from '../shared/types';
 
 export type StatusTone = 'ok' | 'neutral' | 'warn' | 'danger';
@@ -38,4 +40,40 @@ export function offlineLoad(offline: StaffStatus['payments']['offline']): { rati
   if (offline.outstanding <= 0) return { ratio: 0, tone: 'ok' };
   const ratio = offline.maxOutstanding > 0 ? Math.min(1, offline.outstanding / offline.maxOutstanding) : 1;
   return { ratio, tone: ratio >= 0.8 ? 'danger' : 'warn' };
+}
+
+/** What IT should do about a store server that gave up, read from its last exit reason. */
+export type ServerAdvice = 'port' | 'disk' | 'logs';
+
+export type ServerBanner =
+  | { kind: 'restarting'; tone: 'warn'; attempt: number; maxAttempts: number; seconds: number; reason: string | null }
+  | { kind: 'starting'; tone: 'warn'; attempt: number; maxAttempts: number }
+  | { kind: 'stopped'; tone: 'warn' }
+  | { kind: 'failed'; tone: 'danger'; attempts: number; reason: string | null; advice: ServerAdvice };
+
+export function serverAdvice(reason: string | null): ServerAdvice {
+  if (reason === null) return 'logs';
+  if (/EADDRINUSE|address already in use/i.test(reason)) return 'port';
+  if (/ENOSPC|SQLITE_FULL|disk is full|EROFS|SQLITE_READONLY|readonly database|read-only file system|no space left/i.test(reason)) return 'disk';
+  return 'logs';
+}
+
+/** The status strip's banner for the store server, or null while it runs (or outside the
+ * station, where there is no shell to ask). `now` is the page's clock: the shell stamps
+ * nextRestartAt with the same machine's clock. */
+export function serverBanner(status: StoreServerStatus | null, now: number): ServerBanner | null {
+  if (status === null || status.state === 'running') return null;
+  const reason = status.lastExit?.reason ?? null;
+  switch (status.state) {
+    case 'restarting': {
+      const seconds = status.nextRestartAt === null ? 0 : Math.max(0, Math.ceil((status.nextRestartAt - now) / 1000));
+      return { kind: 'restarting', tone: 'warn', attempt: status.attempt, maxAttempts: status.maxAttempts, seconds, reason };
+    }
+    case 'starting':
+      return { kind: 'starting', tone: 'warn', attempt: status.attempt, maxAttempts: status.maxAttempts };
+    case 'failed':
+      return { kind: 'failed', tone: 'danger', attempts: status.attempt, reason, advice: serverAdvice(reason) };
+    default:
+      return { kind: 'stopped', tone: 'warn' };
+  }
 }

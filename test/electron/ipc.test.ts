@@ -53,7 +53,7 @@ describe('IPC sender validation', () => {
     const wizardState = { steps: [], busy: null, complete: false, store: null, devices: { radio: true, readers: [] }, locked: false };
     const handlers: BridgeHandlers = {
       [CHANNELS.shellInfo]: () => ({ appVersion: '1', platform: 'linux', packaged: false, updateChannel: 'latest' }),
-      [CHANNELS.serverStatus]: () => ({ state: 'running', url: SERVER, restarts: 0, nextRestartAt: null, lastExit: null }),
+      [CHANNELS.serverStatus]: () => ({ state: 'running', url: SERVER, restarts: 0, attempt: 0, maxAttempts: 12, nextRestartAt: null, lastExit: null }),
       [CHANNELS.serverRestart]: () => {
         restarts += 1;
       },

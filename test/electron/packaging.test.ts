@@ -103,7 +103,7 @@ describe('packaging layout (electron-builder --linux dir, stub Electron)', () =>
   it('holds the renderer bundles and the shell pages', () => {
     for (const page of ['monitor', 'kiosk', 'shopper']) expect(entries).toContain(`dist/renderer/${page}/index.html`);
     expect([...entries].some((e) => /^dist\/renderer\/assets\/.+\.js$/.test(e))).toBe(true);
-    for (const page of ['starting.html', 'failed.html', 'wizard.html', 'wizard.js', 'wizard-messages.js', 'station.css']) expect(entries).toContain(`electron/pages/${page}`);
+    for (const page of ['starting.html', 'failed.html', 'wizard.html', 'wizard.js', 'wizard-messages.js', 'server-status.js', 'station.css']) expect(entries).toContain(`electron/pages/${page}`);
   });
 
   it('the store server bundle carries the database migrations', () => {

@@ -3,6 +3,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG, loadShellConfig, parseShellConfig } from '../../electron/main/config.js';
 import { lineSplitter, RotatingLog } from '../../electron/main/logs.js';
@@ -189,11 +190,35 @@ describe('updater', () => {
 });
 
 describe('shell pages', () => {
-  it('exist and carry no script', () => {
+  const pages = join(import.meta.dirname, '../../electron/pages');
+
+  it('exist and load no script but the status one, from their own origin', () => {
     for (const page of ['starting.html', 'failed.html']) {
-      const file = join(import.meta.dirname, '../../electron/pages', page);
+      const file = join(pages, page);
       expect(existsSync(file)).toBe(true);
-      expect(readFileSync(file, 'utf8')).not.toMatch(/<script/i);
+      const html = readFileSync(file, 'utf8');
+      expect([...html.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0])).toEqual(['<script src="server-status.js" defer>']);
+      // No inline script could run: the page's own CSP allows scripts from 'self' only.
+      expect(html).toMatch(/script-src 'self';/);
+      expect(html).not.toMatch(/unsafe-inline|on(click|load)=/i);
+    }
+  });
+
+  it('the status words exist in English and Korean, with the same placeholders', () => {
+    // No bridge in this sandbox: the script publishes its words and leaves the page as it is.
+    const sandbox: { window: { SERVER_STATUS_WORDS?: Record<'en' | 'ko', Record<string, string>> }; navigator: object; location: object; URLSearchParams: typeof URLSearchParams } = {
+      window: {},
+      navigator: { language: 'en' },
+      location: { search: '' },
+      URLSearchParams,
+    };
+    runInNewContext(readFileSync(join(pages, 'server-status.js'), 'utf8'), sandbox);
+    const { en, ko } = sandbox.window.SERVER_STATUS_WORDS!;
+    expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort());
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const key of Object.keys(en)) {
+      expect(ko[key]!.trim(), key).not.toBe('');
+      expect(placeholders(ko[key]!), key).toEqual(placeholders(en[key]!));
     }
   });
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CHANNELS, type StoreServerStatus } from '../../electron/shared/bridge-api.js';
 import type { MainToUtility } from '../../electron/shared/utility-messages.js';
 import { WindowRegistry } from '../../electron/main/ipc.js';
-import { planStationWindows, reloadsForStatus, runStation, targetUrl, type StationParts } from '../../electron/main/startup.js';
+import { pageAfterFailedLoad, planStationWindows, reloadsForStatus, runStation, targetUrl, type StationParts } from '../../electron/main/startup.js';
 import { UtilityHost, type HostTimers, type UtilityChild } from '../../electron/main/utility-host.js';
 import type { DisplayInfo } from '../../electron/main/window-placement.js';
 
@@ -224,7 +224,7 @@ class FakeChild implements UtilityChild {
 }
 
 describe('a crashed store server, as the monitor sees it', () => {
-  it('restarts with a growing backoff pushed to the monitor, keeps the page while restarting, shows the failed page when it gives up', async () => {
+  it('restarts with a growing backoff pushed to the monitor (which try of how many, when the next is due), keeps its page throughout, sends the kiosk to the failed page when it gives up', async () => {
     const timers = new FakeTimers();
     const children: FakeChild[] = [];
     const host = new UtilityHost({
@@ -241,16 +241,17 @@ describe('a crashed store server, as the monitor sees it', () => {
     const registry = new WindowRegistry();
     const monitor = { sent: [] as [string, StoreServerStatus][], send: (c: string, p: unknown) => monitor.sent.push([c, p as StoreServerStatus]), isDestroyed: () => false };
     registry.add(1, 'monitor', monitor);
-    let showing = 'app://station/starting.html';
+    const showing = { monitor: 'app://station/starting.html?for=monitor', kiosk: 'app://station/starting.html?for=kiosk' };
     const loads: string[] = [];
     const { p, app } = parts({
       host,
       devices: { open: async () => {}, close: async () => {} },
       onServerStatus: (status) => {
         registry.broadcast(CHANNELS.serverStatusEvent, status);
-        for (const reload of reloadsForStatus(status, [{ role: 'monitor', url: showing }])) {
-          loads.push(reload.url);
-          showing = reload.url;
+        const windows = (['monitor', 'kiosk'] as const).map((role) => ({ role, url: showing[role] }));
+        for (const reload of reloadsForStatus(status, windows)) {
+          loads.push(`${reload.role} ${reload.url}`);
+          showing[reload.role as 'monitor' | 'kiosk'] = reload.url;
         }
       },
     });
@@ -259,30 +260,61 @@ describe('a crashed store server, as the monitor sees it', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const ready = (child: FakeChild) => child.emit('message', { type: 'ready', url: 'http://127.0.0.1:8080', storeId: 'S-1', storeName: 'S', firstRunPin: null });
     ready(children[0]!);
-    expect(loads).toEqual(['http://127.0.0.1:8080/monitor/']);
+    expect(loads).toEqual(['monitor http://127.0.0.1:8080/monitor/', 'kiosk http://127.0.0.1:8080/kiosk/']);
+    const last = () => monitor.sent.at(-1)![1];
+    expect(last()).toMatchObject({ state: 'running', attempt: 0, maxAttempts: 2 });
 
     children[0]!.emit('exit', 1);
-    const last = () => monitor.sent.at(-1)![1];
-    expect(last()).toMatchObject({ state: 'restarting', restarts: 1, nextRestartAt: timers.now() + 1_000, lastExit: { code: 1, reason: 'exited with code 1' } });
-    // The page stays while the server restarts: it reconnects by itself.
-    expect(loads).toHaveLength(1);
+    expect(last()).toMatchObject({ state: 'restarting', attempt: 1, maxAttempts: 2, restarts: 1, nextRestartAt: timers.now() + 1_000, lastExit: { code: 1, reason: 'exited with code 1' } });
+    // The pages stay while the server restarts: they reconnect by themselves.
+    expect(loads).toHaveLength(2);
     timers.advance(1_000);
     await new Promise((resolve) => setImmediate(resolve));
     expect(children).toHaveLength(2);
+    expect(last()).toMatchObject({ state: 'starting', attempt: 1 });
     children[1]!.emit('exit', 1);
-    expect(last()).toMatchObject({ state: 'restarting', restarts: 2, nextRestartAt: timers.now() + 2_000 });
+    expect(last()).toMatchObject({ state: 'restarting', attempt: 2, restarts: 2, nextRestartAt: timers.now() + 2_000 });
     timers.advance(2_000);
     await new Promise((resolve) => setImmediate(resolve));
+    children[2]!.emit('message', { type: 'start-failed', message: 'listen EADDRINUSE: address already in use 0.0.0.0:8080' });
     children[2]!.emit('exit', 1);
-    expect(last()).toMatchObject({ state: 'failed', restarts: 3, nextRestartAt: null });
-    expect(loads.at(-1)).toBe('app://station/failed.html');
+    expect(last()).toMatchObject({ state: 'failed', attempt: 3, restarts: 3, nextRestartAt: null, lastExit: { reason: 'listen EADDRINUSE: address already in use 0.0.0.0:8080' } });
+    // Gave up: the kiosk, facing shoppers, shows the shell's failed page; the monitor keeps its app,
+    // whose status strip tells IT what to do and offers the restart.
+    expect(loads.slice(2)).toEqual(['kiosk app://station/failed.html?for=kiosk']);
+    expect(showing.monitor).toBe('http://127.0.0.1:8080/monitor/');
+
+    // Staff's "try again" from the monitor: a fresh count, and both windows back on the app.
+    host.restartNow();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(last()).toMatchObject({ state: 'starting', attempt: 0 });
+    ready(children[3]!);
+    expect(last()).toMatchObject({ state: 'running', attempt: 0, restarts: 3 });
+    expect(loads.slice(3)).toEqual(['kiosk http://127.0.0.1:8080/kiosk/']);
     expect(monitor.sent.every(([channel]) => channel === CHANNELS.serverStatusEvent)).toBe(true);
   });
 
+  it('a window whose app page fails to load while the server is down shows the shell\'s page, which follows the state', () => {
+    const base: StoreServerStatus = { state: 'restarting', url: null, restarts: 1, attempt: 1, maxAttempts: 12, nextRestartAt: 1_000, lastExit: { code: 1, at: 0, reason: 'exited with code 1' } };
+    // E.g. a reload of the monitor while its server restarts: Chromium's error page would say nothing.
+    expect(pageAfterFailedLoad('monitor', 'http://127.0.0.1:8080/monitor/', base)).toBe('app://station/starting.html?for=monitor');
+    expect(pageAfterFailedLoad('kiosk', 'http://127.0.0.1:8080/kiosk/', { ...base, state: 'failed' })).toBe('app://station/failed.html?for=kiosk');
+    // Not a loop on the shell's own pages, never the wizard, and not while the server runs.
+    expect(pageAfterFailedLoad('monitor', 'app://station/starting.html?for=monitor', base)).toBeNull();
+    expect(pageAfterFailedLoad('wizard', 'app://station/wizard.html', base)).toBeNull();
+    expect(pageAfterFailedLoad('monitor', 'http://127.0.0.1:8080/monitor/', { ...base, state: 'running', url: 'http://127.0.0.1:8080' })).toBeNull();
+    // That page is swapped for the app once the server runs again, and for the failed page when it gives up.
+    const onShellPage = [{ role: 'monitor' as const, url: 'app://station/starting.html?for=monitor' }];
+    expect(reloadsForStatus({ ...base, state: 'failed' }, onShellPage)).toEqual([{ role: 'monitor', url: 'app://station/failed.html?for=monitor' }]);
+    expect(reloadsForStatus({ ...base, state: 'failed' }, [{ role: 'monitor', url: 'app://station/failed.html?for=monitor' }])).toEqual([]);
+    expect(reloadsForStatus(base, onShellPage)).toEqual([]);
+    expect(reloadsForStatus({ ...base, state: 'running', url: 'http://127.0.0.1:8080' }, onShellPage)).toEqual([{ role: 'monitor', url: 'http://127.0.0.1:8080/monitor/' }]);
+  });
+
   it('which page each window shows for a status', () => {
-    const running: StoreServerStatus = { state: 'running', url: 'http://127.0.0.1:8080', restarts: 0, nextRestartAt: null, lastExit: null };
+    const running: StoreServerStatus = { state: 'running', url: 'http://127.0.0.1:8080', restarts: 0, attempt: 0, maxAttempts: 12, nextRestartAt: null, lastExit: null };
     expect(targetUrl('kiosk', running)).toBe('http://127.0.0.1:8080/kiosk/');
-    expect(targetUrl('monitor', { ...running, state: 'starting', url: null })).toBe('app://station/starting.html');
+    expect(targetUrl('monitor', { ...running, state: 'starting', url: null })).toBe('app://station/starting.html?for=monitor');
     expect(targetUrl('wizard', { ...running, state: 'failed' })).toBe('app://station/wizard.html');
     // A running server does not reload a page that is already its own; the wizard is never reloaded.
     expect(reloadsForStatus(running, [{ role: 'monitor', url: 'http://127.0.0.1:8080/monitor/' }, { role: 'wizard', url: '' }, { role: 'kiosk', url: '' }])).toEqual([
