@@ -5,8 +5,6 @@
 // held for staff with "dialogue expired". The shopper starts over once and pays. Screenshots in
 // Korean and English; axe-core on the new states.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_RENDERER_DIR } from '../../server/store/server.js';
 import { labelPath } from '../../server/protocol/label.js';
@@ -14,6 +12,7 @@ import { startLiveCentral, type LiveCentral } from '../helpers/central.js';
 import { FakeJudge, seededRandom } from '../helpers/approval.js';
 import { createTestStation, startShopper, TEST_PIN, TEST_STORE_ID, type TestStation } from '../helpers/station.js';
 import { launchBrowser, PHONE, screenshot, STAFF_PC } from './browser.js';
+import { seriousViolations } from './axe.js';
 
 const CONTACT = '010-7777-8888';
 const ANSWERS: Record<string, string> = { 'q.birth_city': '부산', 'q.first_pet': '초코', 'q.favourite_food': '김치찌개' };
@@ -23,7 +22,6 @@ let central: LiveCentral;
 let t: TestStation;
 let url: string;
 let browser: Browser;
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 beforeAll(async () => {
   central = await startLiveCentral();
@@ -53,17 +51,6 @@ afterAll(async () => {
   await central?.close();
 });
 
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const page = globalThis as unknown as {
-      document: unknown;
-      axe: { run(context: unknown, options: object): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> };
-    };
-    const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify((v.nodes as { html?: string }[]).map((n) => n.html))}`);
-  });
-}
 
 async function currentQuestion(phone: Page): Promise<string> {
   await phone.getByTestId('approval-composer').waitFor();

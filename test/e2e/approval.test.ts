@@ -6,10 +6,9 @@
 // wrong, is denied, and the monitor shows why (reasons, audited turns) and lifts the hold after
 // an ID check. Screenshots in Korean and English; axe-core on the new screens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { initStation } from '../../server/store/station.js';
 import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
@@ -19,6 +18,7 @@ import { LazyEngineJudge } from '../../server/store/modules/approval/judge.js';
 import { CENTRAL_ADMIN_TOKEN, startLiveCentral, type LiveCentral } from '../helpers/central.js';
 import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
 import { launchBrowser, PHONE, screenshot, STAFF_PC } from './browser.js';
+import { seriousViolations } from './axe.js';
 
 const CONTACT = '010-2222-3333';
 /** What the shopper enrolled, by question id (the test's memory; the station keeps none of it). */
@@ -39,7 +39,6 @@ let dir: string;
 let server: RunningServer;
 let central: LiveCentral;
 let browser: Browser;
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'omni-e2e-approval-'));
@@ -130,18 +129,6 @@ async function answerText(phone: Page, text: string): Promise<void> {
     .toBe(true);
 }
 
-/** axe-core in the page (evaluated over the devtools protocol, so the CSP does not block it). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const page = globalThis as unknown as {
-      document: unknown;
-      axe: { run(context: unknown, options: object): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> };
-    };
-    const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify((v.nodes as { html?: string }[]).map((n) => n.html))}`);
-  });
-}
 
 describe('approval: enrolment, the identity dialogue and the monitor', () => {
   it('enrols 3 questions, then pays through the chat with one "ask me something else"', { timeout: 60_000 }, async () => {

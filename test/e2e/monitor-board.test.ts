@@ -4,16 +4,16 @@
 // order, screen-reader position kept), in Korean and English at 1920×1080 and 1366×768 with
 // screenshots, and axe-core with no serious violation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { initStation } from '../../server/store/station.js';
 import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
 import { seedOrders } from '../../server/bench/monitor-orders.js';
 import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
 import { launchBrowser, screenshot, STAFF_PC } from './browser.js';
+import { seriousViolations } from './axe.js';
 
 const ORDERS = 500;
 /** A loaded shared machine can take seconds for a render or a stream to open. */
@@ -30,7 +30,6 @@ let dir: string;
 let server: RunningServer;
 let browser: Browser;
 let ids: string[];
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'omni-e2e-board-'));
@@ -84,20 +83,6 @@ const cardNumbers = (page: Page): Promise<number[]> =>
 const focusedPosition = (page: Page): Promise<unknown> =>
   page.evaluate("document.activeElement?.closest('li')?.getAttribute('aria-posinset') ?? null");
 
-/** axe-core in the page (evaluated over the devtools protocol, so the CSP does not block it). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const page = globalThis as unknown as {
-      document: unknown;
-      axe: { run(context: unknown, options: object): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> };
-    };
-    const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${JSON.stringify((v.nodes as { html?: string }[]).map((n) => n.html))}`);
-  });
-}
 
 describe('monitor board with 500 open orders', () => {
   it('renders a window of the placed column and reaches the 500th order by keyboard and by scrolling', async () => {

@@ -3,10 +3,9 @@
 // an RFID tap on the virtual reader lands in the phone's cart live and on the kiosk, and the
 // payment passes the presence gate; a phone with no proof is held until staff override it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { initStation } from '../../server/store/station.js';
 import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
@@ -16,6 +15,7 @@ import { VirtualHidHub } from '../../server/store/devices/hid/virtual-reader.js'
 import { CENTRAL_ADMIN_TOKEN, startLiveCentral, type LiveCentral } from '../helpers/central.js';
 import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
 import { launchBrowser, PHONE, screenshot, STAFF_PC } from './browser.js';
+import { seriousViolations } from './axe.js';
 
 const KIOSK_LANDSCAPE = { viewport: { width: 1920, height: 1080 }, hasTouch: true };
 const PORTRAIT = { width: 1080, height: 1920 };
@@ -28,7 +28,6 @@ let server: RunningServer;
 let central: LiveCentral;
 let browser: Browser;
 const readers = new VirtualHidHub();
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'omni-e2e-presence-'));
@@ -79,20 +78,6 @@ async function checkout(phone: Page, name: string): Promise<void> {
   await phone.getByTestId('order-number').waitFor();
 }
 
-/** axe-core in the page (evaluated over the devtools protocol, so the CSP does not block it). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const ids = await page.evaluate(async () => {
-    // Runs in the page (typed without the DOM library, as this file is type-checked for node).
-    const page = globalThis as unknown as {
-      document: unknown;
-      axe: { run(context: unknown, options: object): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> };
-    };
-    const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify((v.nodes as { html?: string }[]).map((n) => n.html))}`);
-  });
-  return ids;
-}
 
 describe('presence: kiosk pairing, RFID taps and the device-match gate', () => {
   it('pairs a phone at the kiosk, adds a tapped product live and pays through the gate', { timeout: 60_000 }, async () => {

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { initStation, writeSetting } from '../../server/store/station.js';
@@ -16,12 +15,12 @@ import { registerWithCentral } from '../../server/store/registration.js';
 import { CENTRAL_ADMIN_TOKEN, startLiveCentral, type LiveCentral } from '../helpers/central.js';
 import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
 import { launchBrowser, screenshot, SCREENSHOT_DIR, STAFF_PC } from './browser.js';
+import { seriousViolations } from './axe.js';
 
 let dir: string;
 let server: RunningServer;
 let central: LiveCentral;
 let browser: Browser;
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 async function api(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Record<string, unknown>> {
   const response = await fetch(`${server.url}${path}`, {
@@ -67,18 +66,6 @@ async function signIn(page: Page): Promise<void> {
 
 const tile = (page: Page, id: string) => page.getByTestId(`report-${id}`).getByTestId('value');
 
-/** axe-core in the page (evaluated over the devtools protocol, so the CSP does not block it). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const scope = globalThis as unknown as {
-      document: unknown;
-      axe: { run(context: unknown, options: object): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> };
-    };
-    const result = await scope.axe.run(scope.document, { resultTypes: ['violations'] });
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
-  });
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'omni-e2e-reports-'));

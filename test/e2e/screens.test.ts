@@ -6,10 +6,9 @@
 // The station runs with both gates on, a live central and a deterministic approval judge, so
 // the held-for-approval, pick-up and delivery orders are real ones.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { initStation } from '../../server/store/station.js';
 import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
@@ -19,6 +18,7 @@ import { FakeJudge } from '../helpers/approval.js';
 import { CENTRAL_ADMIN_TOKEN, startLiveCentral, type LiveCentral } from '../helpers/central.js';
 import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
 import { launchBrowser, screenshot } from './browser.js';
+import { seriousViolations } from './axe.js';
 
 const KIOSK = 'K-1';
 const READER = 'virtual-reader-1';
@@ -41,7 +41,6 @@ let central: LiveCentral;
 let browser: Browser;
 const readers = new VirtualHidHub();
 let kioskToken: string;
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** A shopper made through the API (as the app would), so the browser can take over its session. */
 interface ApiShopper {
@@ -128,20 +127,6 @@ async function order(shopper: ApiShopper, fulfilment: object): Promise<{ id: str
   return json;
 }
 
-/** axe-core in the page (evaluated over the devtools protocol, so the CSP does not block it). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const page = globalThis as unknown as {
-      document: unknown;
-      axe: { run(context: unknown, options: object): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> };
-    };
-    const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${JSON.stringify((v.nodes as { html?: string }[]).map((n) => n.html?.slice(0, 160)))}`);
-  });
-}
 
 /** Elements that stick out sideways past the screen (cut text, a horizontal scroll bar). */
 async function overflow(page: Page): Promise<string[]> {
