@@ -667,7 +667,7 @@ export const en = {
         presence_proven: 'Phone proven in the store.',
         presence_overridden: 'Staff overrode the presence check.',
         device_mismatch: 'Ordered from another device than its shopping session’s.',
-        device_bound: 'Placed and paid from the phone of its shopping session.',
+        device_bound: 'Placed from the phone bound to its shopping session.',
         staff_override: 'Staff checked the shopper and lifted the hold.',
         dialogue_passed: 'Identity questions passed ({passes} of {answered}).',
         dialogue_failed: 'Identity questions failed ({fails} wrong of {answered}). Check ID to proceed.',

@@ -663,7 +663,7 @@ export const ko: Messages = {
         presence_proven: '휴대폰이 매장 안에서 확인되었습니다.',
         presence_overridden: '직원이 방문 확인을 수동 해제했습니다.',
         device_mismatch: '쇼핑 세션과 다른 기기에서 주문했습니다.',
-        device_bound: '쇼핑 세션의 휴대폰에서 주문하고 결제했습니다.',
+        device_bound: '쇼핑 세션에 연결된 휴대폰에서 주문했습니다.',
         staff_override: '직원이 고객을 확인하고 보류를 해제했습니다.',
         dialogue_passed: '본인 확인 질문 통과({answered}개 중 {passes}개 정답).',
         dialogue_failed: '본인 확인 질문 실패({answered}개 중 {fails}개 오답). 신분증을 확인하세요.',

@@ -99,7 +99,7 @@ export class ApprovalGate implements PaymentGate {
     if (this.o.repo.sessionDevice(order.sessionId) !== order.deviceId) {
       return stepUp([...reasons, { code: 'device_mismatch', message: 'The order was placed from another device than its session’s.' }]);
     }
-    reasons.push({ code: 'device_bound', message: 'Placed and paid from the phone of its shopping session.' });
+    reasons.push({ code: 'device_bound', message: 'Placed from the phone bound to its shopping session.' });
 
     const overridden = this.o.repo.overriddenHolds(order.id).filter((h) => APPROVAL_HOLDS.includes(h as OrderHold));
     if (overridden.length > 0) {
