@@ -33,6 +33,9 @@ export async function registerPages(app: FastifyInstance, rendererDir: string | 
       prefix: '/',
       wildcard: false,
       index: false,
+      // The build writes .br/.gz beside each asset (build/scripts/precompress.mjs): phones get
+      // the compressed bytes, and nothing is compressed per request.
+      preCompressed: true,
       // Hashed asset names never change content; the HTML shells are served with no-cache.
       setHeaders: (reply, path) => {
         if (path.includes('/assets/')) reply.header('cache-control', 'public, max-age=31536000, immutable');
