@@ -62,6 +62,8 @@ export interface SoakResult {
   scanToMonitor: number[];
   /** ms per shopper and kiosk request, after warm-up. */
   api: number[];
+  /** The same, by what the request was for ('scan', 'checkout', …): where the API p99 comes from. */
+  apiByKind: Record<string, number[]>;
   /** ms from a tag held to the reader to the kiosk screen's `tap` frame, after warm-up. */
   tapToKiosk: number[];
   /** Scans whose monitor frame never arrived. */
@@ -97,6 +99,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     errors: 0,
     firstErrors: [],
     scanToMonitor: [],
+    apiByKind: {},
     api: [],
     tapToKiosk: [],
     unseenScans: 0,
@@ -139,6 +142,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     }
     if (sent >= measureFrom) {
       result.api.push(took);
+      (result.apiByKind[what.split(' ')[0]!] ??= []).push(took);
       result.ops++;
     }
     return answer;

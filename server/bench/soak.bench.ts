@@ -218,6 +218,10 @@ async function soakStore(
     ctx.log(
       `  store: scan → monitor p99 ${scanP99.toFixed(2)} ms over ${result.scanToMonitor.length} scans, API p99 ${apiP99.toFixed(2)} ms over ${result.api.length} requests`,
     );
+    const byKind = Object.entries(result.apiByKind)
+      .sort((x, y) => y[1].length - x[1].length)
+      .map(([kind, ms]) => `${kind} ${percentile(ms, 50).toFixed(1)}/${percentile(ms, 99).toFixed(1)} (${ms.length})`);
+    ctx.log(`  store: API p50/p99 ms by request (count): ${byKind.join(', ')}`);
     ctx.log(`  store: ${result.paidOffline} checkouts acknowledged paid_offline (central slower than payment_timeout_ms), server CPU ${Math.round(cpuPerRequest)} µs/request`);
     return {
       cpuPerRequest,
