@@ -2,7 +2,7 @@
 // (once paid) or cancelled by staff. Every change writes its monitor event in the same transaction.
 // Paying is the payments module's work; an order only carries its payment row and shows it.
 import { createHash } from 'node:crypto';
-import { durableCommit, type Db } from '../../db.js';
+import { durableCommit, statement, type Db } from '../../db.js';
 import { AppError } from '../../errors.js';
 import type { EventHub, StoredEvent } from '../../events.js';
 import type { Clock } from '../../clock.js';
@@ -86,9 +86,8 @@ export class OrderService {
       }
       const now = this.clock.now();
       const number =
-        (this.db.prepare('SELECT coalesce(max(number), 0) + 1 AS n FROM orders').get() as { n: number }).n;
-      this.db
-        .prepare(
+        (statement(this.db, 'SELECT coalesce(max(number), 0) + 1 AS n FROM orders').get() as { n: number }).n;
+      statement(this.db,
           `INSERT INTO orders (id, number, session_id, device_id, state, total, currency,
              orderer_name, orderer_contact, fulfilment, delivery_address, payment_method,
              payment_token, request_hash, created_at, updated_at)
@@ -111,7 +110,7 @@ export class OrderService {
           now,
           now,
         );
-      const insertItem = this.db.prepare(
+      const insertItem = statement(this.db,
         'INSERT INTO order_items (order_id, line, sku, name, unit_price, quantity) VALUES (?, ?, ?, ?, ?, ?)',
       );
       cart.items.forEach((item, index) => {
@@ -142,8 +141,7 @@ export class OrderService {
   }
 
   listForShopper(shopper: ShopperIdentity): Order[] {
-    const ids = this.db
-      .prepare('SELECT id FROM orders WHERE session_id = ? ORDER BY created_at DESC, number DESC LIMIT 100')
+    const ids = statement(this.db, 'SELECT id FROM orders WHERE session_id = ? ORDER BY created_at DESC, number DESC LIMIT 100')
       .all(shopper.sessionId) as { id: string }[];
     return ids.map((row) => this.shopperView(row.id));
   }
@@ -155,26 +153,24 @@ export class OrderService {
   listForStaff(state: OrderState | undefined, limit: number): StaffOrder[] {
     const rows = (
       state
-        ? this.db.prepare('SELECT * FROM orders WHERE state = ? ORDER BY number DESC LIMIT ?').all(state, limit)
-        : this.db.prepare('SELECT * FROM orders ORDER BY number DESC LIMIT ?').all(limit)
+        ? statement(this.db, 'SELECT * FROM orders WHERE state = ? ORDER BY number DESC LIMIT ?').all(state, limit)
+        : statement(this.db, 'SELECT * FROM orders ORDER BY number DESC LIMIT ?').all(limit)
     ) as OrderRow[];
     if (rows.length === 0) return [];
     const ids = JSON.stringify(rows.map((row) => row.id));
     const inPage = 'order_id IN (SELECT value FROM json_each(?))';
     const payments = new Map(
-      (this.db.prepare(`SELECT * FROM payments WHERE ${inPage}`).all(ids) as PaymentRow[]).map((p) => [p.order_id, p]),
+      (statement(this.db, `SELECT * FROM payments WHERE ${inPage}`).all(ids) as PaymentRow[]).map((p) => [p.order_id, p]),
     );
     const items = new Map<string, ItemRow[]>();
-    for (const item of this.db
-      .prepare(`SELECT order_id, sku, name, unit_price, quantity FROM order_items WHERE ${inPage} ORDER BY order_id, line`)
+    for (const item of statement(this.db, `SELECT order_id, sku, name, unit_price, quantity FROM order_items WHERE ${inPage} ORDER BY order_id, line`)
       .all(ids) as (ItemRow & { order_id: string })[]) {
       const list = items.get(item.order_id);
       if (list) list.push(item);
       else items.set(item.order_id, [item]);
     }
     const overrides = new Map<string, OrderHold[]>();
-    for (const o of this.db
-      .prepare(`SELECT DISTINCT order_id, hold FROM order_overrides WHERE ${inPage} ORDER BY order_id, hold`)
+    for (const o of statement(this.db, `SELECT DISTINCT order_id, hold FROM order_overrides WHERE ${inPage} ORDER BY order_id, hold`)
       .all(ids) as { order_id: string; hold: OrderHold }[]) {
       overrides.set(o.order_id, [...(overrides.get(o.order_id) ?? []), o.hold]);
     }
@@ -208,8 +204,7 @@ export class OrderService {
     const change = () => {
       this.check(id, action);
       const now = this.clock.now();
-      this.db
-        .prepare('UPDATE orders SET state = ?, cancel_reason = ?, updated_at = ? WHERE id = ?')
+      statement(this.db, 'UPDATE orders SET state = ?, cancel_reason = ?, updated_at = ? WHERE id = ?')
         .run(TRANSITIONS[action].to, action === 'cancel' ? (reason?.trim() || null) : null, now, id);
       alongside?.(now);
       const view = this.staffView(id);
@@ -234,8 +229,7 @@ export class OrderService {
     let event: StoredEvent | undefined;
     this.db.transaction(() => {
       const now = this.clock.now();
-      const changed = this.db
-        .prepare('UPDATE orders SET hold = ?, held_at = ?, updated_at = ? WHERE id = ? AND hold IS NOT ?')
+      const changed = statement(this.db, 'UPDATE orders SET hold = ?, held_at = ?, updated_at = ? WHERE id = ? AND hold IS NOT ?')
         .run(hold, hold ? now : null, now, id, hold).changes;
       if (changed) event = this.hub.record('order.updated', id, this.staffView(id), now);
     })();
@@ -245,8 +239,7 @@ export class OrderService {
   /** Placed orders of a device waiting for the given reason, oldest first. */
   heldFor(deviceId: string, hold: OrderHold): string[] {
     return (
-      this.db
-        .prepare("SELECT id FROM orders WHERE device_id = ? AND hold = ? AND state = 'placed' ORDER BY number")
+      statement(this.db, "SELECT id FROM orders WHERE device_id = ? AND hold = ? AND state = 'placed' ORDER BY number")
         .all(deviceId, hold) as { id: string }[]
     ).map((row) => row.id);
   }
@@ -264,10 +257,9 @@ export class OrderService {
         throw new AppError(409, 'not_held', `This order is not held for ${hold.replace('_', ' ')}; nothing to override.`);
       }
       const now = this.clock.now();
-      this.db
-        .prepare('INSERT INTO order_overrides (order_id, hold, staff_name, reason, at) VALUES (?, ?, ?, ?, ?)')
+      statement(this.db, 'INSERT INTO order_overrides (order_id, hold, staff_name, reason, at) VALUES (?, ?, ?, ?, ?)')
         .run(id, hold, staffName, reason, now);
-      this.db.prepare('UPDATE orders SET hold = NULL, held_at = NULL, updated_at = ? WHERE id = ?').run(now, id);
+      statement(this.db, 'UPDATE orders SET hold = NULL, held_at = NULL, updated_at = ? WHERE id = ?').run(now, id);
       event = this.hub.record('order.updated', id, this.staffView(id), now);
     })();
     if (event) this.hub.publish(event);
@@ -275,7 +267,7 @@ export class OrderService {
   }
 
   private row(id: string): OrderRow | undefined {
-    return this.db.prepare('SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined;
+    return statement(this.db, 'SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined;
   }
 
   private shopperView(id: string): Order {
@@ -286,11 +278,10 @@ export class OrderService {
   private staffView(id: string): StaffOrder {
     const row = this.row(id);
     if (!row) throw new AppError(404, 'order_not_found', 'No such order.');
-    const items = this.db
-      .prepare('SELECT sku, name, unit_price, quantity FROM order_items WHERE order_id = ? ORDER BY line')
+    const items = statement(this.db, 'SELECT sku, name, unit_price, quantity FROM order_items WHERE order_id = ? ORDER BY line')
       .all(id) as ItemRow[];
     const overrides = (
-      this.db.prepare('SELECT DISTINCT hold FROM order_overrides WHERE order_id = ? ORDER BY hold').all(id) as { hold: OrderHold }[]
+      statement(this.db, 'SELECT DISTINCT hold FROM order_overrides WHERE order_id = ? ORDER BY hold').all(id) as { hold: OrderHold }[]
     ).map((o) => o.hold);
     return buildStaffView(row, this.payments.forOrder(id), items, overrides);
   }

@@ -1,5 +1,5 @@
 // Runs in: node. Presence rows: session secrets, proofs, loyalty cards and staff overrides.
-import type { Db } from '../../db.js';
+import { statement, type Db } from '../../db.js';
 import { newPresenceSecret, PRESENCE_SECRET_BYTES } from '../../../protocol/presence-token.js';
 
 export type ProofKind = 'ble' | 'kiosk' | 'loyalty';
@@ -45,20 +45,19 @@ export class PresenceRepository {
 
   /** The session's presence secret, made on first use. */
   secret(sessionId: string): Buffer {
-    const row = this.db.prepare('SELECT presence_secret AS secret FROM shopper_sessions WHERE id = ?').get(sessionId) as
+    const row = statement(this.db, 'SELECT presence_secret AS secret FROM shopper_sessions WHERE id = ?').get(sessionId) as
       | { secret: Buffer | null }
       | undefined;
     if (!row) throw new Error(`no session ${sessionId}`);
     if (row.secret && row.secret.length === PRESENCE_SECRET_BYTES) return row.secret;
     const secret = newPresenceSecret();
-    this.db.prepare('UPDATE shopper_sessions SET presence_secret = ? WHERE id = ?').run(secret, sessionId);
+    statement(this.db, 'UPDATE shopper_sessions SET presence_secret = ? WHERE id = ?').run(secret, sessionId);
     return secret;
   }
 
   /** Sessions with a secret that were active since `since`: the radio's working set. */
   trackedSince(since: number): TrackedSession[] {
-    return this.db
-      .prepare(
+    return statement(this.db,
         `SELECT id AS sessionId, device_id AS deviceId, presence_secret AS secret FROM shopper_sessions
          WHERE presence_secret IS NOT NULL AND last_seen_at >= ?`,
       )
@@ -66,7 +65,7 @@ export class PresenceRepository {
   }
 
   deviceOf(sessionId: string): string | undefined {
-    return (this.db.prepare('SELECT device_id AS deviceId FROM shopper_sessions WHERE id = ?').get(sessionId) as
+    return (statement(this.db, 'SELECT device_id AS deviceId FROM shopper_sessions WHERE id = ?').get(sessionId) as
       | { deviceId: string }
       | undefined)?.deviceId;
   }
@@ -81,35 +80,32 @@ export class PresenceRepository {
   }
 
   proofs(deviceId: string, limit = 20): PresenceProof[] {
-    return this.db
-      .prepare(`SELECT ${PROOF_COLUMNS} FROM presence_proofs WHERE device_id = ? ORDER BY at DESC, id DESC LIMIT ?`)
+    return statement(this.db, `SELECT ${PROOF_COLUMNS} FROM presence_proofs WHERE device_id = ? ORDER BY at DESC, id DESC LIMIT ?`)
       .all(deviceId, limit) as PresenceProof[];
   }
 
   cardDevice(tag: string): string | undefined {
-    return (this.db.prepare('SELECT device_id AS deviceId FROM loyalty_cards WHERE tag = ?').get(tag) as
+    return (statement(this.db, 'SELECT device_id AS deviceId FROM loyalty_cards WHERE tag = ?').get(tag) as
       | { deviceId: string }
       | undefined)?.deviceId;
   }
 
   linkCard(tag: string, deviceId: string, at: number): void {
-    this.db
-      .prepare('INSERT INTO loyalty_cards (tag, device_id, linked_at) VALUES (?, ?, ?) ON CONFLICT(tag) DO NOTHING')
+    statement(this.db, 'INSERT INTO loyalty_cards (tag, device_id, linked_at) VALUES (?, ?, ?) ON CONFLICT(tag) DO NOTHING')
       .run(tag, deviceId, at);
   }
 
   overrides(orderId: string): OverrideRow[] {
-    return this.db
-      .prepare('SELECT hold, staff_name AS staffName, reason, at FROM order_overrides WHERE order_id = ? ORDER BY id')
+    return statement(this.db, 'SELECT hold, staff_name AS staffName, reason, at FROM order_overrides WHERE order_id = ? ORDER BY id')
       .all(orderId) as OverrideRow[];
   }
 
   isOverridden(orderId: string, hold: string): boolean {
-    return this.db.prepare('SELECT 1 FROM order_overrides WHERE order_id = ? AND hold = ?').get(orderId, hold) !== undefined;
+    return statement(this.db, 'SELECT 1 FROM order_overrides WHERE order_id = ? AND hold = ?').get(orderId, hold) !== undefined;
   }
 
   /** Retention: proofs older than the cut-off are no longer evidence for anything. */
   purgeBefore(cutoff: number): number {
-    return this.db.prepare('DELETE FROM presence_proofs WHERE at < ?').run(cutoff).changes;
+    return statement(this.db, 'DELETE FROM presence_proofs WHERE at < ?').run(cutoff).changes;
   }
 }
