@@ -107,11 +107,16 @@ export async function inMemoryCounts(app: StoreApp, radio?: VirtualRadio): Promi
   const watchers = (ctx.carts as unknown as { watchers?: Map<string, Set<unknown>> }).watchers;
   let cartWatchers = 0;
   for (const set of watchers?.values() ?? []) cartWatchers += set.size;
+  // Likewise the hub's listeners for one device's events (a phone's feed).
+  const byDevice = (ctx.hub as unknown as { byDevice?: Map<string, Set<unknown>> }).byDevice;
+  let deviceListeners = 0;
+  for (const set of byDevice?.values() ?? []) deviceListeners += set.size;
   const presence = ctx.presence as unknown as { tracked: Map<string, unknown>; radio: { resolver: unknown } | null };
   const payments = ctx.payments as unknown as { locks: unknown };
   const connections = await new Promise<number>((resolve) => app.server.getConnections((_error, n) => resolve(n ?? -1)));
   return {
     hubListeners: size(ctx.hub, 'listeners'),
+    hubDeviceListeners: deviceListeners,
     cartListeners: size(ctx.carts, 'listeners'),
     cartWatchers,
     pairingListeners: size(ctx.kiosks, 'pairingListeners'),

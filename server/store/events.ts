@@ -19,6 +19,8 @@ type Listener = (event: StationEvent) => void;
 
 export class EventHub {
   private readonly listeners = new Set<Listener>();
+  /** Listeners for one device's events only (a phone's feed), found by the event's deviceId. */
+  private readonly byDevice = new Map<string, Set<Listener>>();
   private readonly insert;
   private readonly since;
   private readonly latest;
@@ -46,11 +48,28 @@ export class EventHub {
 
   publish(event: StationEvent): void {
     for (const listener of this.listeners) listener(event);
+    const deviceId = (event.data as { deviceId?: unknown } | null)?.deviceId;
+    const forDevice = typeof deviceId === 'string' ? this.byDevice.get(deviceId) : undefined;
+    if (forDevice) for (const listener of [...forDevice]) listener(event);
   }
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Only the events whose data names this device (its orders, its presence proofs). Keyed, so
+   * the monitor's stream of every scan does not call each connected phone's listener.
+   */
+  subscribeDevice(deviceId: string, listener: Listener): () => void {
+    let set = this.byDevice.get(deviceId);
+    if (!set) this.byDevice.set(deviceId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.byDevice.get(deviceId) === set) this.byDevice.delete(deviceId);
+    };
   }
 
   /** Stored events after `afterId`, oldest first, at most `limit`. */

@@ -97,6 +97,7 @@ export class KioskService {
       get: o.db.prepare('SELECT * FROM kiosks WHERE id = ? AND revoked_at IS NULL'),
       byToken: o.db.prepare('SELECT * FROM kiosks WHERE token_hash = ? AND revoked_at IS NULL'),
       touch: o.db.prepare('UPDATE kiosks SET last_activity_at = ? WHERE id = ?'),
+      pairedWith: o.db.prepare('SELECT id FROM kiosks WHERE paired_session_id = ? AND revoked_at IS NULL').pluck(),
     };
     this.unsubscribeCarts = o.carts.onChange((sessionId) => this.cartChanged(sessionId));
   }
@@ -261,11 +262,11 @@ export class KioskService {
     return { result: 'added', sku, name: line?.name ?? sku, ...(line?.nameEn ? { nameEn: line.nameEn } : {}) };
   }
 
+  /** Every cart change of every shopper comes here: one lookup of the kiosk it is paired with, if any screen is open. */
   private cartChanged(sessionId: string): void {
-    for (const [kioskId, pairing] of this.pairings) {
-      if (pairing.listeners.size === 0) continue;
-      const kiosk = this.get(kioskId);
-      if (kiosk?.pairedSessionId !== sessionId) continue;
+    if (![...this.pairings.values()].some((pairing) => pairing.listeners.size > 0)) return;
+    for (const kioskId of this.statements.pairedWith.all(sessionId) as string[]) {
+      if (!this.pairings.get(kioskId)?.listeners.size) continue;
       this.touch(kioskId);
       this.emit(kioskId, { type: 'cart', data: { cart: this.o.carts.view(sessionId) } });
     }

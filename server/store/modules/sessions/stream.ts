@@ -27,9 +27,8 @@ export const shopperStreamRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContex
         if (source === 'shopper') return;
         send('cart', { cart: ctx.carts.view(shopper.sessionId) });
       });
-      const unsubscribeHub = ctx.hub.subscribe((event) => {
-        const data = event.data as { id?: string; deviceId?: string } | null;
-        if (!data || data.deviceId !== shopper.deviceId) return;
+      const unsubscribeHub = ctx.hub.subscribeDevice(shopper.deviceId, (event) => {
+        const data = event.data as { id?: string; deviceId?: string };
         if (event.type === 'order.placed' || event.type === 'order.updated') {
           try {
             send('order', { order: ctx.orders.forShopper(shopper, data.id!) });
