@@ -13,8 +13,12 @@ import type { Cart } from '../../schemas.js';
 
 export const MAX_QUANTITY = 99;
 export const MAX_LINES = 100;
-/** Carts kept in memory, least recently used dropped first; the rest are read back on demand. */
-export const MAX_CACHED_CARTS = 10_000;
+/**
+ * Carts kept in memory, least recently used dropped first; the rest are read back on demand.
+ * Well above the shoppers a store has at once, and small enough that the cache (lines and the
+ * priced view of each) stays a few MB: the soak saw the heap follow the day's sessions at 10,000.
+ */
+export const MAX_CACHED_CARTS = 2_000;
 const MAX_CACHED_PRODUCTS = 50_000;
 export const CATALOGUE_CHECK_MS = 250;
 
