@@ -7,6 +7,7 @@ import type {
   KioskInfo,
   OrderHold,
   OrderHistoryEntry,
+  OrderSyncState,
   PresenceEvidence,
   StaffApproval,
   StaffOrder,
@@ -28,7 +29,7 @@ export const staffApi = {
   order: (id: string) => requestJson<StaffOrder>(order(id)),
   handOver: (id: string) => requestJson<StaffOrder>(`${order(id)}/hand-over`, { method: 'POST', body: {} }),
   /** The order's audit trail, oldest first. */
-  history: (id: string) => requestJson<{ entries: OrderHistoryEntry[] }>(`${order(id)}/history`),
+  history: (id: string) => requestJson<{ entries: OrderHistoryEntry[]; sync: OrderSyncState }>(`${order(id)}/history`),
   /** The orderer's contact and address unmasked; the station audits each call. */
   revealContact: (id: string) =>
     requestJson<{ name: string; contact: string; address?: string }>(`${order(id)}/contact`, { method: 'POST', body: {} }),

@@ -117,6 +117,15 @@ export interface SessionResponse {
   resumed?: boolean;
 }
 
+/** GET /api/staff/orders/:id/history: whether central has every change of the order yet. */
+export interface OrderSyncState {
+  /** False while the station is not registered with central: nothing is sent. */
+  connected: boolean;
+  /** Changes of this order still in the outbox. */
+  pending: number;
+  oldestPendingAt?: string;
+}
+
 /** GET /api/staff/orders/:id/history: one step of an order's audit trail. */
 export interface OrderHistoryEntry {
   at: string;

@@ -178,6 +178,10 @@ describe('monitor screens in both languages and sizes', () => {
       expect(await detail.getByTestId('detail-payment').getAttribute('data-payment-state')).toBe('paid');
       expect(await detail.locator('dl.facts').textContent()).toContain('4242');
     });
+    // The detail says whether central has the order's changes yet (the station syncs to a live central).
+    const sync = detail.getByTestId('order-sync');
+    await expect.poll(() => sync.getAttribute('data-pending'), { timeout: 15_000 }).toBe('0');
+    expect(await sync.textContent()).toMatch(/Central has every change|본사에 전달/);
   }, 60_000);
 
   it('order detail of an order held for presence, with the override dialog', async () => {

@@ -456,6 +456,11 @@ export const en = {
       cancelled: 'Cancelled',
       contact_viewed: 'Contact shown to staff',
       reason: 'Reason: {reason}',
+      sync: {
+        sent: 'Central has every change of this order.',
+        pending: '{n} change waiting to be sent to central (since {since}). | {n} changes waiting to be sent to central (since {since}).',
+        notConnected: 'This station is not connected to central: its changes stay here. | This station is not connected to central: {n} change waits here. | This station is not connected to central: {n} changes wait here.',
+      },
     },
     alert: {
       region: 'Payment alerts',

@@ -453,6 +453,11 @@ export const ko: Messages = {
       cancelled: '주문 취소',
       contact_viewed: '직원이 연락처 확인',
       reason: '사유: {reason}',
+      sync: {
+        sent: '이 주문의 모든 변경이 본사에 전달되었습니다.',
+        pending: '본사로 보낼 변경 {n}건이 대기 중입니다({since}부터). | 본사로 보낼 변경 {n}건이 대기 중입니다({since}부터).',
+        notConnected: '이 스테이션은 본사에 연결되어 있지 않아 변경이 여기에 보관됩니다. | 이 스테이션은 본사에 연결되어 있지 않아 변경 {n}건이 여기에 보관됩니다. | 이 스테이션은 본사에 연결되어 있지 않아 변경 {n}건이 여기에 보관됩니다.',
+      },
     },
     alert: {
       region: '결제 알림',

@@ -26,10 +26,27 @@ export const orderStaffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }
         tags: ['staff'],
         summary: "The order's audit trail, oldest first: placed, payments, holds, overrides, hand-over or cancellation, contact views",
         params: OrderIdParams,
-        response: { 200: Type.Object({ entries: Type.Array(HistoryEntry) }) },
+        response: {
+          200: Type.Object({
+            entries: Type.Array(HistoryEntry),
+            // Whether central has every change of this order yet: what is still in the outbox.
+            sync: Type.Object({
+              connected: Type.Boolean(),
+              pending: Type.Integer({ minimum: 0 }),
+              oldestPendingAt: Type.Optional(Type.String({ format: 'date-time' })),
+            }),
+          }),
+        },
       },
     },
-    async (request) => ({ entries: audit.history(request.params.id) }),
+    async (request) => {
+      const entries = audit.history(request.params.id);
+      const { pending, oldest } = ctx.outbox.pendingFor(request.params.id);
+      return {
+        entries,
+        sync: { connected: ctx.sync !== null && ctx.sync !== undefined, pending, ...(oldest === null ? {} : { oldestPendingAt: new Date(oldest).toISOString() }) },
+      };
+    },
   );
 
   app.post(

@@ -1,7 +1,7 @@
 // Runs in: node. The station's outbox: events for central, written in the same transaction as
 // the change they describe, sent in seq order, marked acknowledged only through central's ack.
 import { v7 as uuidv7 } from 'uuid';
-import type { Db } from '../../db.js';
+import { statement, type Db } from '../../db.js';
 
 export interface OutboxEvent {
   id: string;
@@ -39,6 +39,17 @@ export class OutboxRepository {
         (SELECT coalesce(max(seq), 0) FROM outbox) AS lastSeq,
         (SELECT coalesce(max(seq), 0) FROM outbox WHERE acked_at IS NOT NULL) AS ackedSeq,
         (SELECT min(occurred_at) FROM outbox WHERE acked_at IS NULL) AS oldest`);
+  }
+
+  /**
+   * One order's changes not yet acknowledged by central (the monitor's detail says whether the
+   * chain's books have it). Only the unacknowledged rows are read, through their partial index.
+   */
+  pendingFor(orderId: string): { pending: number; oldest: number | null } {
+    return statement(
+      this.db,
+      "SELECT count(*) AS pending, min(occurred_at) AS oldest FROM outbox WHERE acked_at IS NULL AND json_extract(payload, '$.orderId') = ?",
+    ).get(orderId) as { pending: number; oldest: number | null };
   }
 
   /** Call inside the transaction that makes the change. */

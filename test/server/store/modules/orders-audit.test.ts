@@ -26,9 +26,27 @@ async function place(fulfilment: object = { type: 'pickup' }): Promise<string> {
 const history = async (id: string) =>
   (await t.app.inject({ method: 'GET', url: `/api/staff/orders/${id}/history`, headers: { cookie } })).json() as {
     entries: { at: string; kind: string; hold?: string; staffName?: string; reason?: string }[];
+    sync: { connected: boolean; pending: number; oldestPendingAt?: string };
   };
 
 describe('order audit trail', () => {
+  it("says how many of the order's changes central has not acknowledged yet", async () => {
+    const id = await place();
+    const other = await place();
+    const before = await history(id);
+    // No central here: the order's change waits in the outbox, and the other order's is not counted.
+    expect(before.sync).toEqual({ connected: false, pending: 1, oldestPendingAt: expect.any(String) });
+    t.clock.advance(60_000);
+    // A refused action (an unpaid order cannot be handed over) leaves nothing more to send.
+    expect((await t.app.inject({ method: 'POST', url: `/api/staff/orders/${id}/hand-over`, headers: { cookie }, payload: {} })).statusCode).toBe(409);
+    expect((await history(id)).sync.pending).toBe(1);
+    // Central acknowledges everything so far (as the sync loop would).
+    const { lastSeq } = t.app.station.outbox.status();
+    t.app.station.outbox.acknowledge(lastSeq, t.clock.now());
+    expect((await history(id)).sync).toEqual({ connected: false, pending: 0 });
+    expect((await history(other)).sync.pending).toBe(0);
+  });
+
   it('lists placed, held, the override with who and why, paid, handed over and contact views, in time order', async () => {
     const id = await place({ type: 'delivery', address: '서울 강남구 테헤란로 1' });
     t.clock.advance(60_000);
