@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { startChildServer } from './child.js';
 import { HttpClient, type HttpResult, type MonitorConnection } from './http.js';
+import { LeanHttpClient } from './lean-http.js';
 
 export interface Shopper {
   /** What a monitor event's `session` field carries for this shopper (first 8 chars). */
@@ -43,6 +44,7 @@ export async function startFloor(options: { cpuProfDir?: string } = {}): Promise
     cpuProfDir: options.cpuProfDir,
   });
   const http = new HttpClient(child.info.url);
+  const scans = new LeanHttpClient(child.info.url);
   // Codes as long as real label paths, so parsing and storing them costs the same.
   const codes = Array.from({ length: 200 }, (_, i) => `/q/BENCH-001/BENCH-${String(i + 1).padStart(4, '0')}?s=${'x'.repeat(16)}`);
   return {
@@ -54,10 +56,10 @@ export async function startFloor(options: { cpuProfDir?: string } = {}): Promise
       return { key: session.slice(0, 8), headers: { authorization: `Bearer ${session}`, 'x-device-id': `dev-${session}` } };
     },
     cpuUsage: () => child.cpuUsage(),
-    scan: (shopper, product) =>
-      http.request('/scan', { method: 'POST', headers: shopper.headers, json: { code: codes[product % codes.length] } }),
+    scan: (shopper, product) => scans.post('/scan', shopper.headers, { code: codes[product % codes.length] }),
     async stop() {
       http.close();
+      scans.close();
       await child.stop();
     },
   };
@@ -71,8 +73,10 @@ export async function startStore(options: { cpuProfDir?: string; products?: numb
   );
   const { url, pin, skus, labels } = child.info;
   const http = new HttpClient(url);
+  const scans = new LeanHttpClient(url);
   const stop = async () => {
     http.close();
+    scans.close();
     await child.stop();
   };
   try {
@@ -101,7 +105,7 @@ export async function startStore(options: { cpuProfDir?: string; products?: numb
       const { sessionId, token } = JSON.parse(response.body) as { sessionId: string; token: string };
       return { key: sessionId.slice(0, 8), headers: { authorization: `Bearer ${token}`, 'x-device-id': deviceId } };
     },
-    scan: (shopper, product) => call(shopper, 'POST', '/api/cart/scan', { code: labels[product % labels.length] }),
+    scan: (shopper, product) => scans.post('/api/cart/scan', shopper.headers, { code: labels[product % labels.length] }),
     call,
     cpuUsage: () => child.cpuUsage(),
     stop,
