@@ -90,7 +90,7 @@ export async function startSoakStation(o: {
 /**
  * Sizes of the structures that grow with shoppers present (live feeds and their listeners, the
  * paired kiosks, per-order locks, open sockets) and of those bounded by design (the session
- * cache, the radio's tracked sessions, released 2 h after a session's last activity). Private
+ * cache; the radio's tracked sessions, released about a minute after a phone is gone). Private
  * fields are read on purpose: this is the soak's view of the server's memory, not an API.
  */
 export async function inMemoryCounts(app: StoreApp, radio?: VirtualRadio): Promise<Record<string, number>> {
@@ -111,7 +111,7 @@ export async function inMemoryCounts(app: StoreApp, radio?: VirtualRadio): Promi
   const byDevice = (ctx.hub as unknown as { byDevice?: Map<string, Set<unknown>> }).byDevice;
   let deviceListeners = 0;
   for (const set of byDevice?.values() ?? []) deviceListeners += set.size;
-  const presence = ctx.presence as unknown as { tracked: Map<string, unknown>; radio: { resolver: unknown } | null };
+  const presence = ctx.presence as unknown as { radio: { resolver: unknown } | null };
   const payments = ctx.payments as unknown as { locks: unknown };
   const connections = await new Promise<number>((resolve) => app.server.getConnections((_error, n) => resolve(n ?? -1)));
   return {
@@ -125,10 +125,10 @@ export async function inMemoryCounts(app: StoreApp, radio?: VirtualRadio): Promi
     paymentLocks: size(payments.locks, 'tails'),
     connections,
     radioEmitters: radio ? radio.emitterAddresses().length : 0,
-    // Bounded by design, reported for the record.
+    // Bounded by design (the cache by count, presence by who is in the store), reported for the record.
     sessionCache: size(ctx.sessions, 'cache'),
     cartCache: size(ctx.carts, 'carts'),
-    presenceTracked: presence.tracked.size,
+    presenceTracked: ctx.presence.trackedSessions,
     resolverSessions: size(presence.radio?.resolver, 'sessions'),
   };
 }

@@ -420,6 +420,11 @@ export class PresenceResolver {
     };
   }
 
+  /** When the radio last heard the session's code; undefined for a session not tracked. */
+  lastHeardAt(sessionId: string): number | undefined {
+    return this.sessions.get(sessionId)?.lastSeenAt;
+  }
+
   /** Sessions present now, for the monitor. */
   presentIds(): string[] {
     return [...this.presentSessions].map((s) => s.id);

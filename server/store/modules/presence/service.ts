@@ -20,9 +20,20 @@ export const PROOF_MAX_AGE_MS = 10 * 60 * 1000;
 const PRESENCE_MISMATCH: OrderHold = 'presence_mismatch';
 /** While a phone stays in range, a fresh BLE proof at most this often keeps its 10 minutes valid. */
 const BLE_PROOF_EVERY_MS = 60_000;
-/** Sessions active this recently are resolved; older ones stop being tracked. */
-const TRACK_ACTIVE_MS = 2 * 60 * 60 * 1000;
-const TRACK_SYNC_MS = 60_000;
+/**
+ * A session's adverts are resolved while its phone's feed is open, while the radio hears it, and
+ * for this long after the phone last asked for its presence status (the phone asks when the app
+ * opens and again when it reconnects). A visit that ended stops costing memory within about a
+ * minute; a phone that comes back is tracked again by its next status call or feed.
+ */
+const TRACK_GRACE_MS = 60_000;
+/** How long the radio may not hear a tracked session before it counts as gone (the resolver's timeout). */
+const HEARD_WITHIN_MS = 30_000;
+/** After a restart: sessions seen this recently are tracked again until their phones reconnect. */
+const TRACK_AFTER_RESTART_MS = 10 * 60 * 1000;
+const TRACK_SYNC_MS = 10_000;
+/** RSSI trends of sessions no longer tracked, kept for the evidence of their orders (newest last). */
+const KEPT_TRENDS = 200;
 const TICK_MS = 1_000;
 
 export interface PresenceServiceOptions {
@@ -62,11 +73,18 @@ export class PresenceService implements PaymentGate {
   private lastTap: LastTap | null = null;
   private readonly detach: (() => void)[] = [];
   private radio: { scanner: BleScanner; resolver: PresenceResolver; stationId: string } | null = null;
-  /** Session → device, and the time of its last BLE proof, for tracked sessions. */
-  private readonly tracked = new Map<string, { deviceId: string; lastProofAt: number }>();
+  /** Session → device, its last BLE proof, when it last asked to be tracked, and its open feeds. */
+  private readonly tracked = new Map<string, { deviceId: string; lastProofAt: number; trackedAt: number; feeds: number }>();
+  /** The RSSI trend of sessions that stopped being tracked: staff read it on the order afterwards. */
+  private readonly keptTrends = new Map<string, TrendSample[]>();
 
   constructor(private readonly o: PresenceServiceOptions) {
     this.storeUuid = storeProximityUuid(o.db);
+  }
+
+  /** Sessions whose BLE codes the radio resolves now (the soak and tests watch it stay bounded). */
+  get trackedSessions(): number {
+    return this.tracked.size;
   }
 
   get gateEnabled(): boolean {
@@ -118,7 +136,8 @@ export class PresenceService implements PaymentGate {
     }));
     const overrides = this.o.repo.overrides(order.id).map((o) => ({ ...o, at: new Date(o.at).toISOString() }));
     const recent = this.recentProof(order.deviceId);
-    const rssiTrend: { rssi: number; at: string }[] = (this.radio?.resolver.session(order.sessionId)?.trend ?? []).map(
+    const trend = this.radio?.resolver.session(order.sessionId)?.trend ?? this.keptTrends.get(order.sessionId) ?? [];
+    const rssiTrend: { rssi: number; at: string }[] = trend.map(
       (sample: TrendSample) => ({ rssi: Math.round(sample.rssi * 10) / 10, at: new Date(sample.at).toISOString() }),
     );
     return { gate: this.o.gate, proven: recent !== undefined, proofs, overrides, rssiTrend };
@@ -132,7 +151,8 @@ export class PresenceService implements PaymentGate {
   attachRadio(scanner: BleScanner, options: { stationId: string } & Omit<PresenceResolverOptions, 'clock' | 'storeUuid' | 'stationId'>): void {
     const resolver = new PresenceResolver({ ...options, clock: this.o.clock, storeUuid: this.storeUuid });
     this.radio = { scanner, resolver, stationId: options.stationId };
-    this.syncTracked();
+    const now = this.o.clock.now();
+    for (const session of this.o.repo.trackedSince(now - TRACK_AFTER_RESTART_MS)) this.track(session.sessionId, session.deviceId, session.secret);
     this.detach.push(
       resolver.onEvent((event) => {
         if (event.type === 'present') this.bleProof(event.sessionId, event.rssi);
@@ -167,21 +187,53 @@ export class PresenceService implements PaymentGate {
 
   private track(sessionId: string, deviceId: string, secret: Buffer): void {
     if (!this.radio) return;
-    if (!this.tracked.has(sessionId)) this.tracked.set(sessionId, { deviceId, lastProofAt: -Infinity });
+    const now = this.o.clock.now();
+    const entry = this.tracked.get(sessionId);
+    if (entry) entry.trackedAt = now;
+    else this.tracked.set(sessionId, { deviceId, lastProofAt: -Infinity, trackedAt: now, feeds: 0 });
     this.radio.resolver.track(sessionId, secret);
   }
 
-  /** Tracks the sessions active lately and lets the idle ones go, so memory follows the store. */
-  private syncTracked(): void {
+  /**
+   * Keeps a session tracked while its phone's feed is open; the returned function is called when
+   * the feed closes.
+   */
+  holdWhileOpen(sessionId: string, deviceId: string): () => void {
+    if (!this.radio) return () => undefined;
+    this.track(sessionId, deviceId, this.o.repo.secret(sessionId));
+    const entry = this.tracked.get(sessionId)!;
+    entry.feeds++;
+    let open = true;
+    return () => {
+      if (!open) return;
+      open = false;
+      entry.feeds--;
+      // Counted from the close: a phone that reconnects at once keeps its state.
+      entry.trackedAt = Math.max(entry.trackedAt, this.o.clock.now());
+    };
+  }
+
+  /**
+   * Lets go of the sessions whose phones are gone: no open feed, not heard by the radio lately,
+   * no status call within the grace. Runs on a timer; public so tests can run it at a chosen time.
+   */
+  syncTracked(): void {
     if (!this.radio) return;
-    const active = this.o.repo.trackedSince(this.o.clock.now() - TRACK_ACTIVE_MS);
-    const keep = new Set(active.map((s) => s.sessionId));
-    for (const sessionId of this.tracked.keys()) {
-      if (keep.has(sessionId)) continue;
+    const { resolver } = this.radio;
+    const now = this.o.clock.now();
+    for (const [sessionId, entry] of this.tracked) {
+      if (entry.feeds > 0 || now - entry.trackedAt < TRACK_GRACE_MS) continue;
+      const heardAt = resolver.lastHeardAt(sessionId);
+      if (heardAt !== undefined && now - heardAt < HEARD_WITHIN_MS) continue;
+      const trend = resolver.session(sessionId)?.trend;
+      if (trend && trend.length > 0) {
+        this.keptTrends.delete(sessionId);
+        this.keptTrends.set(sessionId, trend);
+        if (this.keptTrends.size > KEPT_TRENDS) this.keptTrends.delete(this.keptTrends.keys().next().value!);
+      }
       this.tracked.delete(sessionId);
-      this.radio.resolver.untrack(sessionId);
+      resolver.untrack(sessionId);
     }
-    for (const session of active) this.track(session.sessionId, session.deviceId, session.secret);
   }
 
   attachReaders(hub: HidReaderHub, onTap: (tap: HidTap) => void): void {

@@ -43,7 +43,9 @@ export const shopperStreamRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContex
       const unsubscribeKiosk = ctx.kiosks.onPairingChange((sessionId, kiosk) => {
         if (sessionId === shopper.sessionId) send('kiosk', { kiosk });
       });
-      streams.hold(reply, unsubscribeKiosk, unsubscribeCart, unsubscribeHub);
+      // While the phone listens its BLE codes stay resolved, however long it sits idle.
+      const releasePresence = ctx.presence.holdWhileOpen(shopper.sessionId, shopper.deviceId);
+      streams.hold(reply, unsubscribeKiosk, unsubscribeCart, unsubscribeHub, releasePresence);
       await reply.sse.send({ event: 'stream.ready', data: { cart: ctx.carts.view(shopper.sessionId) }, retry: 2000 });
     },
   );
