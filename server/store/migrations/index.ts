@@ -363,4 +363,13 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE approval_turns_v11 RENAME TO approval_turns;
     `,
   },
+  {
+    version: 12,
+    name: 'cancelled orders by the time of their cancellation',
+    sql: `
+      -- The Z-report counts cancellations on the day they happened (updated_at); without this it
+      -- read every cancelled order the station ever had.
+      CREATE INDEX orders_cancelled_at ON orders (updated_at) WHERE state = 'cancelled';
+    `,
+  },
 ];

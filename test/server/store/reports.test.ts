@@ -7,6 +7,7 @@ import { startLiveCentral, type LiveCentral } from '../../helpers/central.js';
 import { checkoutBody, createTestStation, startShopper, staffCookie, TEST_STORE_ID, type TestStation } from '../../helpers/station.js';
 import { writeSetting } from '../../../server/store/station.js';
 import { dayBounds, localDay, localHour } from '../../../server/store/modules/reports/zone.js';
+import { CANCELLED_BETWEEN } from '../../../server/store/modules/reports/service.js';
 
 const KST = 9 * 3600_000;
 /** An instant given as Seoul wall-clock time. */
@@ -280,5 +281,12 @@ describe('business days in a zone with daylight saving', () => {
     // Seoul has no clock change; Kathmandu is 5:45 ahead.
     expect(hours('2026-11-25')).toMatchObject({ hours: 24 });
     expect(new Date(dayBounds('2026-11-25', 'Asia/Kathmandu').start).toISOString()).toBe('2026-11-24T18:15:00.000Z');
+  });
+});
+
+describe('Z-report queries', () => {
+  it('find a day’s cancellations through their own index, not by reading every cancelled order', () => {
+    const plan = (t.station.db.prepare(`EXPLAIN QUERY PLAN ${CANCELLED_BETWEEN}`).all(0, 1) as { detail: string }[]).map((row) => row.detail);
+    expect(plan.join('\n')).toMatch(/USING INDEX orders_cancelled_at \(updated_at>\? AND updated_at<\?\)/);
   });
 });
