@@ -7,6 +7,7 @@ import { writeSetting, type Station } from '../../server/store/station.js';
 import { formatIssue, parseCatalogueFile } from '../../server/store/modules/catalogue/parse.js';
 import { CatalogueError, CatalogueRepository } from '../../server/store/modules/catalogue/repository.js';
 import { buildLabels, writeLabelSheet } from '../../server/store/labels/sheet.js';
+import { kioskEnrolmentLink } from '../../server/store/modules/presence/kiosks.js';
 import type { WizardRequest, WizardValue } from '../shared/utility-messages.js';
 
 /** Issues listed in an error before "and N more": enough to fix a file, short enough to read. */
@@ -27,11 +28,6 @@ export class WizardActionError extends Error {
 export interface KioskEnrolment {
   create(id: string, name: string, readerIds: string[]): { kiosk: { id: string; name: string }; token: string };
   reissue(id: string): string;
-}
-
-/** The link the kiosk screen opens once; the same form as the staff route's answer. */
-export function kioskEnrolmentLink(publicUrl: string, token: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/kiosk/#token=${token}`;
 }
 
 /** The store server's own refusals (AppError codes) as the wizard's coded messages. */

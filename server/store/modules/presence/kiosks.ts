@@ -22,6 +22,11 @@ export const KIOSK_IDLE_MS = 120_000;
 
 export const KIOSK_ID = /^[A-Za-z0-9-]{1,32}$/;
 
+/** The link a kiosk screen opens once to enrol; the token rides in the fragment, never sent to a server log. */
+export function kioskEnrolmentLink(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/kiosk/#token=${token}`;
+}
+
 export interface Kiosk {
   id: string;
   name: string;

@@ -9,7 +9,7 @@ import { KIOSK_COOKIE, requireKiosk, requireShopper, requireStaff } from '../../
 import { inOrder, streamsClosedOnShutdown } from '../../plugins/streams.js';
 import { OrderHold } from '../../schemas.js';
 import { OrderIdParams } from '../orders/schemas.js';
-import type { Kiosk, KioskEvent } from './kiosks.js';
+import { kioskEnrolmentLink, type Kiosk, type KioskEvent } from './kiosks.js';
 
 const KioskId = Type.String({ pattern: '^[A-Za-z0-9-]{1,32}$' });
 const Nonce = Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' });
@@ -177,7 +177,7 @@ export const presenceRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> 
   app.register(async (scope) => {
     const staff = scope.withTypeProvider<TypeBoxTypeProvider>();
     staff.addHook('onRequest', requireStaff(ctx));
-    const kioskLink = (token: string) => `${ctx.config.publicUrl.replace(/\/+$/, '')}/kiosk/#token=${token}`;
+    const kioskLink = (token: string) => kioskEnrolmentLink(ctx.config.publicUrl, token);
 
     staff.get(
       '/api/staff/kiosks',
