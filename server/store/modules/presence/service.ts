@@ -22,11 +22,11 @@ const PRESENCE_MISMATCH: OrderHold = 'presence_mismatch';
 const BLE_PROOF_EVERY_MS = 60_000;
 /**
  * A session's adverts are resolved while its phone's feed is open, while the radio hears it, and
- * for this long after the phone last asked for its presence status (the phone asks when the app
- * opens and again when it reconnects). A visit that ended stops costing memory within about a
- * minute; a phone that comes back is tracked again by its next status call or feed.
+ * for this long after the phone last asked for its presence status or closed its feed (the app
+ * asks when it opens and opens its feed at once). A visit that ended stops costing memory within
+ * about half a minute; a phone that comes back is tracked again by its next status call or feed.
  */
-const TRACK_GRACE_MS = 60_000;
+const TRACK_GRACE_MS = 30_000;
 /** How long the radio may not hear a tracked session before it counts as gone (the resolver's timeout). */
 const HEARD_WITHIN_MS = 30_000;
 /** After a restart: sessions seen this recently are tracked again until their phones reconnect. */

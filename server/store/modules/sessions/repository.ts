@@ -10,7 +10,7 @@ export interface ShopperIdentity {
 
 /** Sessions looked up recently, by token: every shopper request authenticates, most of them
  * within seconds of the last one. Bounded; the oldest entries go first. */
-const CACHE_LIMIT = 2_000;
+const CACHE_LIMIT = 1_000;
 
 export class SessionRepository {
   private readonly cache = new Map<string, { sessionId: string; deviceId: string; lastSeenAt: number }>();

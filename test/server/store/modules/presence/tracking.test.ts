@@ -1,6 +1,6 @@
 // Runs in: node (tests). Which sessions the radio resolves: memory follows the phones in the
 // store, not every visit of the day. A phone is tracked while its feed is open, while the radio
-// hears it, and for a minute after it asked for its status; a returning phone is tracked again.
+// hears it, and for half a minute after it asked for its status; a returning phone is tracked again.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestStation, startShopper, staffCookie, checkoutBody, type Shopper, type TestStation } from '../../../../helpers/station.js';
 import { SseReader } from '../../../../helpers/sse.js';
@@ -47,12 +47,12 @@ async function proven(shopper: Shopper): Promise<boolean> {
 }
 
 describe('tracked sessions', () => {
-  it('lets a phone go a minute after its status call when nothing else holds it, and takes it back on the next', async () => {
+  it('lets a phone go half a minute after its status call when nothing else holds it, and takes it back on the next', async () => {
     const shopper = await startShopper(t.app);
     const secret = await askStatus(shopper);
     expect(presence().trackedSessions).toBe(1);
 
-    t.clock.advance(59_000);
+    t.clock.advance(29_000);
     presence().syncTracked();
     expect(presence().trackedSessions).toBe(1);
     t.clock.advance(2_000);
@@ -96,10 +96,10 @@ describe('tracked sessions', () => {
     expect(presence().trackedSessions).toBe(1);
 
     feed.close();
-    // The station learns of the close a moment later; the minute runs from then.
+    // The station learns of the close a moment later; the half minute runs from then.
     await expect
       .poll(() => {
-        t.clock.advance(61_000);
+        t.clock.advance(31_000);
         presence().syncTracked();
         return presence().trackedSessions;
       })
