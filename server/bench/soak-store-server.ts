@@ -24,10 +24,14 @@ serveChild(async () => {
         if (req.url === '/beacon') await soak.devices.beacon(input.address!, input.secret!, input.uuid!);
         else if (req.url === '/beacon/stop') await soak.devices.stopBeacon(input.address!);
         else if (req.url === '/tap') await soak.devices.tap(input.readerId!, input.tag!);
-        else if (req.url === '/memory') {
-          gc();
-          const { rss, heapUsed } = process.memoryUsage();
-          return { rss, heapUsed, counts: await inMemoryCounts(soak.server.app, soak.radio) };
+        else if (req.url === '/memory' || req.url === '/memory?gc=0') {
+          // Without a GC the heap figure is mostly garbage timing; only RSS and counts then.
+          if (req.url === '/memory') {
+            gc();
+            const { rss, heapUsed } = process.memoryUsage();
+            return { rss, heapUsed, counts: await inMemoryCounts(soak.server.app, soak.radio) };
+          }
+          return { rss: process.memoryUsage.rss(), counts: await inMemoryCounts(soak.server.app, soak.radio) };
         } else throw new Error(`no control route ${req.url}`);
         return {};
       })().then(
