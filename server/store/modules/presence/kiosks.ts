@@ -17,6 +17,7 @@ import type { PresenceRepository } from './repository.js';
 export const PAIRING_ROTATE_MS = 20_000;
 /** A code scanned just before it rotated still works while the phone opens it. */
 const PAIRING_GRACE_MS = 20_000;
+const TICK_MS = 1_000;
 /** A paired kiosk with no tap and no cart change for this long returns to its attract screen. */
 export const KIOSK_IDLE_MS = 120_000;
 
@@ -160,7 +161,9 @@ export class KioskService {
   subscribe(kioskId: string, listener: (event: KioskEvent) => void): () => void {
     const pairing = this.pairing(kioskId);
     pairing.listeners.add(listener);
-    pairing.timer ??= setInterval(() => this.tick(kioskId), PAIRING_ROTATE_MS);
+    // Every second, not every 20 s: a code consumed between ticks expires 20 s later, and the
+    // screen must not keep showing it until a timer started at another phase comes round.
+    pairing.timer ??= setInterval(() => this.tick(kioskId), TICK_MS);
     pairing.timer.unref();
     listener(this.pairingEvent(kioskId, pairing));
     const kiosk = this.get(kioskId);
@@ -189,7 +192,9 @@ export class KioskService {
   /** The shopper scanned the kiosk's code: single use, then the code rotates at once. */
   pair(shopper: ShopperIdentity, kioskId: string, nonce: string): Kiosk {
     const kiosk = this.get(kioskId);
-    const pairing = this.pairings.get(kioskId);
+    // Through the rotating accessor: a code still on the screen past its 20 s (the timer had not
+    // come round yet) becomes the previous one, honoured for the grace, not refused.
+    const pairing = this.pairings.has(kioskId) ? this.pairing(kioskId) : undefined;
     const now = this.o.clock.now();
     const valid =
       kiosk &&

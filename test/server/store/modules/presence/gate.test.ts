@@ -208,6 +208,21 @@ describe('kiosk pairing', () => {
     expect((await pair(shopper, late.nonce)).statusCode).toBe(409);
   });
 
+  it('honours the code on the screen after a pairing, however the rotation timer is phased', async () => {
+    await enrolKiosk();
+    const first = await startShopper(t.app);
+    const next = await startShopper(t.app);
+    const code = pairingCode();
+    t.clock.advance(7_000);
+    expect((await pair(first, code.nonce)).statusCode).toBe(200);
+    // The screen now shows the code made at the pairing; the next shopper scans it 25 s later,
+    // before any timer rotated it.
+    const shown = (code.events.filter((e) => e.type === 'pairing').at(-1)!.data as { url: string }).url.split('/').pop()!;
+    code.stop();
+    t.clock.advance(25_000);
+    expect((await pair(next, shown)).statusCode).toBe(200);
+  });
+
   it('refuses forged codes, unknown kiosks, and shoppers without a session', async () => {
     await enrolKiosk();
     const shopper = await startShopper(t.app);
