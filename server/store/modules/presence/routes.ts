@@ -8,6 +8,7 @@ import { AppError } from '../../errors.js';
 import { KIOSK_COOKIE, requireKiosk, requireShopper, requireStaff } from '../../plugins/auth.js';
 import { inOrder, streamsClosedOnShutdown } from '../../plugins/streams.js';
 import { OrderHold } from '../../schemas.js';
+import { forStaffScreens } from '../orders/masking.js';
 import { OrderIdParams } from '../orders/schemas.js';
 import { kioskEnrolmentLink, type Kiosk, type KioskEvent } from './kiosks.js';
 
@@ -291,7 +292,7 @@ export const presenceRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> 
         if (!staffName || !reason) throw new AppError(400, 'override_incomplete', 'Give your name and the reason for the override.');
         ctx.orders.override(request.params.id, request.body.hold, staffName, reason);
         await ctx.payments.afterCheckout(request.params.id);
-        return ctx.orders.forStaff(request.params.id);
+        return forStaffScreens(ctx.orders.forStaff(request.params.id));
       },
     );
   });

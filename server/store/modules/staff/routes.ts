@@ -7,6 +7,7 @@ import { isStored, type StationEvent } from '../../events.js';
 import { requireStaff, STAFF_COOKIE } from '../../plugins/auth.js';
 import { PIN_PATTERN } from '../../pin.js';
 import { inOrder, streamsClosedOnShutdown } from '../../plugins/streams.js';
+import { eventForStaffScreens, forStaffScreens } from '../orders/masking.js';
 import { STAFF_SESSION_MS } from './repository.js';
 import { storageHealth } from '../../storage-health.js';
 import { CancelBody, OrderIdParams, OrderListQuery } from '../orders/schemas.js';
@@ -167,14 +168,14 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
       async (request) => {
         // Read the id first: an event that lands between the two reads is then replayed, not lost.
         const lastEventId = ctx.hub.lastId();
-        return { orders: ctx.orders.listForStaff(request.query.state, request.query.limit ?? 500), lastEventId };
+        return { orders: ctx.orders.listForStaff(request.query.state, request.query.limit ?? 500).map(forStaffScreens), lastEventId };
       },
     );
 
     staff.get(
       '/api/staff/orders/:id',
       { schema: { tags: ['staff'], params: OrderIdParams, response: { 200: staffOrderRef } } },
-      async (request) => ctx.orders.forStaff(request.params.id),
+      async (request) => forStaffScreens(ctx.orders.forStaff(request.params.id)),
     );
 
     staff.post(
@@ -182,7 +183,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
       {
         schema: { tags: ['staff'], summary: 'Hand over a paid order (paid or paid_offline)', params: OrderIdParams, response: { 200: staffOrderRef } },
       },
-      async (request) => ctx.orders.transition(request.params.id, 'hand_over'),
+      async (request) => forStaffScreens(await ctx.orders.transition(request.params.id, 'hand_over')),
     );
 
     staff.post(
@@ -191,7 +192,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
         schema: { tags: ['staff'], params: OrderIdParams, body: CancelBody, response: { 200: staffOrderRef } },
       },
       // Through payments: a paid order is refunded at central before it is cancelled.
-      async (request) => ctx.payments.cancel(request.params.id, request.body?.reason),
+      async (request) => forStaffScreens(await ctx.payments.cancel(request.params.id, request.body?.reason)),
     );
 
     staff.get(
@@ -214,9 +215,9 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
           if (isStored(event)) {
             if (event.id <= cursor) return;
             cursor = event.id;
-            await reply.sse.send({ id: String(event.id), event: event.type, data: event.data });
+            await reply.sse.send({ id: String(event.id), event: event.type, data: eventForStaffScreens(event.data) });
           } else {
-            await reply.sse.send({ event: event.type, data: event.data });
+            await reply.sse.send({ event: event.type, data: eventForStaffScreens(event.data) });
           }
         };
         const live = inOrder(send);

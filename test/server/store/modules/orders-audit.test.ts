@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkoutBody, createTestStation, startShopper, staffCookie, type TestStation } from '../../../helpers/station.js';
 import { historyFromSnapshots } from '../../../../server/store/modules/orders/history.js';
+import { SseReader } from '../../../helpers/sse.js';
 
 let t: TestStation;
 let cookie: string;
@@ -120,5 +121,41 @@ describe('order audit trail', () => {
       '5:refunded',
       '5:cancelled',
     ]);
+  });
+});
+
+describe('orderer data on staff screens', () => {
+  it('goes out masked from every staff route and the live stream; in clear only from the audited look', async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+    const live = await SseReader.open(`${base}/api/staff/events?after=0`, { cookie });
+    try {
+      const id = await place({ type: 'delivery', address: '서울 강남구 테헤란로 1 101호' });
+      const masked = { orderer: { name: '김민지', contact: '010-****-5678' }, fulfilment: { type: 'delivery', address: '서울 강남구 ****' } };
+      expect((await t.app.inject({ url: `/api/staff/orders/${id}`, headers: { cookie } })).json()).toMatchObject(masked);
+      expect((await t.app.inject({ url: '/api/staff/orders', headers: { cookie } })).json().orders[0]).toMatchObject(masked);
+      const cancelled = await t.app.inject({ method: 'POST', url: `/api/staff/orders/${id}/cancel`, headers: { cookie }, payload: { reason: 'test' } });
+      expect(cancelled.json()).toMatchObject(masked);
+
+      // Live and replayed (a reconnecting monitor) alike.
+      await live.waitFor((messages) => messages.filter((m) => m.event?.startsWith('order.')).length >= 2);
+      const replay = await SseReader.open(`${base}/api/staff/events?after=0`, { cookie });
+      try {
+        await replay.waitFor((messages) => messages.filter((m) => m.event?.startsWith('order.')).length >= 2);
+        for (const message of [...live.messages, ...replay.messages].filter((m) => m.event?.startsWith('order.'))) {
+          expect(message.data).not.toContain('1234');
+          expect(message.data).not.toContain('테헤란로');
+          expect(JSON.parse(message.data)).toMatchObject(masked);
+        }
+      } finally {
+        replay.close();
+      }
+
+      const look = await t.app.inject({ method: 'POST', url: `/api/staff/orders/${id}/contact`, headers: { cookie }, payload: {} });
+      expect(look.json()).toEqual({ name: '김민지', contact: '010-1234-5678', address: '서울 강남구 테헤란로 1 101호' });
+      expect((await history(id)).entries.filter((e) => e.kind === 'contact_viewed')).toHaveLength(1);
+    } finally {
+      live.close();
+    }
   });
 });
