@@ -7,7 +7,6 @@ import { requireStaff } from '../../plugins/auth.js';
 import { ReportQuery, ZReport } from './schemas.js';
 import { ReportService } from './service.js';
 import { zReportCsv } from './csv.js';
-import { zReportPdf } from './pdf.js';
 
 export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> = async (app, { ctx }) => {
   app.addHook('onRequest', requireStaff(ctx));
@@ -57,6 +56,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> = 
     },
     async (request, reply) => {
       const report = reports.zReport(request.query.date);
+      // Loaded on the first PDF asked for: pdfkit and fontkit are ~5 MB of a station's heap that
+      // every major GC would otherwise walk, for a document printed once a day.
+      const { zReportPdf } = await import('./pdf.js');
       const pdf = await zReportPdf(report, request.query.lang);
       return reply
         .type('application/pdf')
