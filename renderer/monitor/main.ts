@@ -1,5 +1,6 @@
 // Runs in: renderer (DOM). Entry of the staff order monitor (served at /monitor/).
 import '../shared/base.css';
+import './dialog.css';
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';

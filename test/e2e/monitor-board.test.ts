@@ -230,6 +230,15 @@ describe('monitor alerts, order detail and undo', () => {
     expect(await badge.textContent()).toContain('1 new');
     await expect.poll(() => tones(page), WAIT).toBe(2);
     await screenshot(page, 'monitor-alert-badge-en', { fullPage: false });
+    // Its own look: brand blue, never the amber of the "reconnecting" pill in the same bar.
+    const colours = (await page.evaluate(`(() => {
+      const probe = document.body.appendChild(document.createElement('span'));
+      probe.style.background = 'var(--brand)';
+      const brand = getComputedStyle(probe).backgroundColor;
+      probe.remove();
+      return { brand, badge: getComputedStyle(document.querySelector('[data-testid="notice-badge"]')).backgroundColor };
+    })()`)) as { brand: string; badge: string };
+    expect(colours.badge).toBe(colours.brand);
     expect(await seriousViolations(page)).toEqual([]);
     await badge.click();
     expect(await badge.count()).toBe(0);
