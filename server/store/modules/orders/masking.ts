@@ -1,8 +1,8 @@
 // Runs in: node. The orderer's contact and delivery address as staff screens receive them: enough
 // to recognise ("010-****-5678", "k***@example.com", "서울 강남구 ****"), not enough to copy. The
 // full text leaves the station only through the audited contact route (staff-routes.ts), so the
-// audit trail covers every look, a browser's developer tools included. The monitor's own masking
-// (renderer/monitor/mask.ts) follows the same rules and leaves these strings as they are.
+// audit trail covers every look, a browser's developer tools included. The monitor shows them as
+// they come.
 import type { StaffOrder } from '../../schemas.js';
 
 /** A phone number keeps its first group and last 4 digits; an e-mail its first letter and domain. */

@@ -1,7 +1,7 @@
-// Runs in: node (vitest). The monitor masks the orderer's contact and address until staff ask
-// (renderer/monitor/mask.ts): recognisable, never the whole value.
+// Runs in: node (vitest). The station masks the orderer's contact and address on their way to
+// staff screens (server/store/modules/orders/masking.ts): recognisable, never the whole value.
 import { describe, expect, it } from 'vitest';
-import { maskAddress, maskContact } from '../../renderer/monitor/mask';
+import { maskAddress, maskContact } from '../../../../server/store/modules/orders/masking.js';
 
 describe('masking orderer data', () => {
   it('keeps the first group and the last 4 digits of a phone number', () => {
