@@ -6,19 +6,13 @@
 // wrong, is denied, and the monitor shows why (reasons, audited turns) and lifts the hold after
 // an ID check. Screenshots in Korean and English; axe-core on the new screens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { initStation } from '../../server/store/station.js';
-import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
-import { registerWithCentral } from '../../server/store/registration.js';
 import { labelPath } from '../../server/protocol/label.js';
 import { LazyEngineJudge } from '../../server/store/modules/approval/judge.js';
-import { CENTRAL_ADMIN_TOKEN, startLiveCentral, type LiveCentral } from '../helpers/central.js';
-import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
+import { TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
 import { launchBrowser, PHONE, screenshot, STAFF_PC } from './browser.js';
 import { seriousViolations } from './axe.js';
+import { startE2eStation, type E2eStation } from './station.js';
 
 const CONTACT = '010-2222-3333';
 /** What the shopper enrolled, by question id (the test's memory; the station keeps none of it). */
@@ -35,26 +29,11 @@ const SAID: Record<string, string> = {
 };
 const KIOSK = 'K-1';
 
-let dir: string;
-let server: RunningServer;
-let central: LiveCentral;
+let server: E2eStation;
 let browser: Browser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'omni-e2e-approval-'));
-  central = await startLiveCentral();
-  const { station } = initStation({ dataDir: join(dir, 'data'), storeId: TEST_STORE_ID, name: '테스트 매장', pin: TEST_PIN });
-  insertProducts(station, SAMPLE_PRODUCTS);
-  await registerWithCentral(station, { centralUrl: central.url, adminToken: CENTRAL_ADMIN_TOKEN, address: '서울 강남구 테헤란로 1' });
-  station.close();
-  server = await startStoreServer({
-    dataDir: join(dir, 'data'),
-    port: 0,
-    logger: false,
-    rendererDir: DEFAULT_RENDERER_DIR,
-    presence: { gate: true },
-    approval: { gate: true },
-  });
+  server = await startE2eStation({ central: true, presence: { gate: true }, approval: { gate: true } });
   // The station warms the engine at start-up; enrolment needs it (503 until then).
   const judge = server.app.station.judge;
   expect(judge).toBeInstanceOf(LazyEngineJudge);
@@ -66,8 +45,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await central?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** The kiosk's current pairing code, as its screen would show it (this test server's address). */

@@ -1,28 +1,20 @@
 // Runs in: node (tests). The shopper app's real camera scanner reading a real label: Chromium's
 // fake camera plays a video of the label's QR code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { initStation } from '../../server/store/station.js';
-import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
 import { labelUrl } from '../../server/protocol/label.js';
-import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
+import { TEST_STORE_ID } from '../helpers/station.js';
 import { launchBrowser, PHONE, screenshot } from './browser.js';
 import { writeQrVideo } from './fake-camera.js';
+import { startE2eStation, type E2eStation } from './station.js';
 
-let dir: string;
-let server: RunningServer;
+let server: E2eStation;
 let browser: Browser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'omni-camera-'));
-  const { station } = initStation({ dataDir: join(dir, 'data'), storeId: TEST_STORE_ID, pin: TEST_PIN });
-  insertProducts(station, SAMPLE_PRODUCTS);
-  station.close();
-  server = await startStoreServer({ dataDir: join(dir, 'data'), port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR });
-  const video = join(dir, 'label.y4m');
+  server = await startE2eStation();
+  const video = join(server.dir, 'label.y4m');
   writeQrVideo(video, labelUrl('https://station.example', server.station.labelKey, TEST_STORE_ID, 'RAMEN-3'));
   browser = await launchBrowser([
     '--use-fake-ui-for-media-stream',
@@ -34,7 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('camera scanning', () => {

@@ -4,35 +4,25 @@
 // address counts only for delivery, Korean phone numbers as people type them are accepted (and
 // sent as the server wants them), and a server's 400 about a field lands on that field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { initStation } from '../../server/store/station.js';
-import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
 import { labelPath } from '../../server/protocol/label.js';
-import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
+import { TEST_STORE_ID } from '../helpers/station.js';
 import { launchBrowser, screenshot } from './browser.js';
+import { startE2eStation, type E2eStation } from './station.js';
 
 const SMALL_PHONE = { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-let dir: string;
-let server: RunningServer;
+let server: E2eStation;
 let browser: Browser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'omni-e2e-checkout-'));
-  const { station } = initStation({ dataDir: join(dir, 'data'), storeId: TEST_STORE_ID, name: '테스트 매장', pin: TEST_PIN });
-  insertProducts(station, SAMPLE_PRODUCTS);
-  station.close();
-  server = await startStoreServer({ dataDir: join(dir, 'data'), port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR, presence: { gate: false } });
+  server = await startE2eStation({ presence: { gate: false } });
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function openCheckout(locale: string): Promise<Page> {

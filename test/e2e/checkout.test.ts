@@ -1,40 +1,23 @@
 // Runs in: node (tests). A shopper's phone and a staff monitor in a real browser, end to end.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { initStation } from '../../server/store/station.js';
-import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
-import { registerWithCentral } from '../../server/store/registration.js';
-import { startCentralServer, type RunningCentral } from '../../server/central/server.js';
 import { labelPath } from '../../server/protocol/label.js';
-import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
+import { TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
 import { launchBrowser, PHONE, screenshot, STAFF_PC } from './browser.js';
+import { startE2eStation, type E2eStation } from './station.js';
 
-let dir: string;
-let server: RunningServer;
-let central: RunningCentral;
+let server: E2eStation;
 let browser: Browser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'omni-e2e-'));
   // Checkout pays through central, and staff hand over only what is paid.
-  const adminToken = 'e2e-admin-token-0123456789abcdef';
-  central = await startCentralServer({ dataDir: join(dir, 'central'), port: 0, logger: false, adminToken });
-  const { station } = initStation({ dataDir: join(dir, 'data'), storeId: TEST_STORE_ID, name: '테스트 매장', pin: TEST_PIN });
-  insertProducts(station, SAMPLE_PRODUCTS);
-  await registerWithCentral(station, { centralUrl: central.url, adminToken, address: '서울 강남구 테헤란로 1' });
-  station.close();
-  server = await startStoreServer({ dataDir: join(dir, 'data'), port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR, presence: { gate: false } });
+  server = await startE2eStation({ central: true, presence: { gate: false } });
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await central?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('scan, check out, see it on the monitor', () => {

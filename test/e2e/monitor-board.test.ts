@@ -4,16 +4,12 @@
 // order, screen-reader position kept), in Korean and English at 1920×1080 and 1366×768 with
 // screenshots, and axe-core with no serious violation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { initStation } from '../../server/store/station.js';
-import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
 import { seedOrders } from '../../server/bench/monitor-orders.js';
-import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
+import { SAMPLE_PRODUCTS, TEST_PIN } from '../helpers/station.js';
 import { launchBrowser, screenshot, STAFF_PC } from './browser.js';
 import { seriousViolations } from './axe.js';
+import { startE2eStation, type E2eStation } from './station.js';
 
 const ORDERS = 500;
 /** A loaded shared machine can take seconds for a render or a stream to open. */
@@ -26,21 +22,13 @@ const OVERRIDDEN = 42;
 const paymentOf = (n: number): string =>
   HELD.includes(n) || n % 10 === 0 ? (n % 50 === 0 ? 'declined' : 'pending') : 'paid';
 
-let dir: string;
-let server: RunningServer;
+let server: E2eStation;
 let browser: Browser;
 let ids: string[];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'omni-e2e-board-'));
-  const { station } = initStation({ dataDir: join(dir, 'data'), storeId: TEST_STORE_ID, name: '테스트 매장', pin: TEST_PIN });
-  insertProducts(station, SAMPLE_PRODUCTS.filter((p) => p.currency === undefined));
-  station.close();
-  server = await startStoreServer({
-    dataDir: join(dir, 'data'),
-    port: 0,
-    logger: false,
-    rendererDir: DEFAULT_RENDERER_DIR,
+  server = await startE2eStation({
+    products: SAMPLE_PRODUCTS.filter((p) => p.currency === undefined),
     presence: { gate: false },
     rateLimits: { sessionsPerMinute: 100_000, pinAttemptsPerMinute: 1000 },
   });
@@ -59,7 +47,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function openMonitor(options: { locale: string; size?: typeof STAFF_PC; path?: string }): Promise<{ context: BrowserContext; page: Page }> {

@@ -8,22 +8,17 @@
 // this address out of sign-in for a minute). One browser; the board page is signed in once and
 // reused, switching size and language in place.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { initStation } from '../../server/store/station.js';
-import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
-import { registerWithCentral } from '../../server/store/registration.js';
 import { VirtualHidHub } from '../../server/store/devices/hid/virtual-reader.js';
 import { VirtualRadio } from '../../server/store/devices/radio/virtual-radio.js';
 import { seedOrders } from '../../server/bench/monitor-orders.js';
-import { CENTRAL_ADMIN_TOKEN, startLiveCentral, type LiveCentral } from '../helpers/central.js';
+import type { LiveCentral } from '../helpers/central.js';
 import { FakeJudge } from '../helpers/approval.js';
-import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
+import { SAMPLE_PRODUCTS, TEST_PIN } from '../helpers/station.js';
 import { launchBrowser, screenshot, STAFF_PC } from './browser.js';
 import { seriousViolations } from './axe.js';
+import { startE2eStation, type E2eStation } from './station.js';
 
 /** A loaded shared machine can take seconds for a render or a stream to open. */
 const WAIT = { timeout: 15_000 };
@@ -36,9 +31,7 @@ const READER = 'virtual-reader-1';
 /** Above it an unenrolled shopper's order is held for an ID check (reasons on the monitor). */
 const UNENROLLED_MAX = 5000;
 
-let dir: string;
-let server: RunningServer;
-let central: LiveCentral;
+let server: E2eStation & { central: LiveCentral };
 let browser: Browser;
 let boardContext: BrowserContext;
 let board: Page;
@@ -46,17 +39,9 @@ const readers = new VirtualHidHub();
 const radio = new VirtualRadio();
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'omni-e2e-screens-'));
-  central = await startLiveCentral();
-  const { station } = initStation({ dataDir: join(dir, 'data'), storeId: TEST_STORE_ID, name: '테스트 매장', pin: TEST_PIN });
-  insertProducts(station, SAMPLE_PRODUCTS.filter((p) => p.currency === undefined));
-  await registerWithCentral(station, { centralUrl: central.url, adminToken: CENTRAL_ADMIN_TOKEN, address: '서울 강남구 테헤란로 1' });
-  station.close();
-  server = await startStoreServer({
-    dataDir: join(dir, 'data'),
-    port: 0,
-    logger: false,
-    rendererDir: DEFAULT_RENDERER_DIR,
+  server = await startE2eStation({
+    central: true,
+    products: SAMPLE_PRODUCTS.filter((p) => p.currency === undefined),
     presence: { gate: false },
     approval: { gate: true, judge: new FakeJudge(), unenrolledMaxAmount: UNENROLLED_MAX },
     devices: { readers, radio },
@@ -74,8 +59,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await central?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function live(page: Page): Promise<void> {
@@ -291,7 +274,7 @@ describe('monitor screens in both languages and sizes', () => {
   }, 60_000);
 
   it('central unreachable: the link retrying and the sync backlog count; then a payment accepted offline that central declines', async () => {
-    await central.stop();
+    await server.central.stop();
     // Accepted offline (within the limits); its events wait in the outbox.
     const offline = await order('RAMEN-3', 1, 'tok_decline_insufficient_funds');
     expect(offline.paymentState).toBe('paid_offline');

@@ -2,42 +2,27 @@
 // checkout's processing state, a declined card on the monitor and paid again on the phone, and
 // a payment accepted offline that central declines later (the monitor's alert, shown once).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { initStation } from '../../server/store/station.js';
-import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
-import { registerWithCentral } from '../../server/store/registration.js';
 import { labelPath } from '../../server/protocol/label.js';
-import { CENTRAL_ADMIN_TOKEN, startLiveCentral, type LiveCentral } from '../helpers/central.js';
-import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
+import type { LiveCentral } from '../helpers/central.js';
+import { TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
 import { launchBrowser, PHONE, screenshot, STAFF_PC } from './browser.js';
+import { startE2eStation, type E2eStation } from './station.js';
 
 const STAFF_LAPTOP = { viewport: { width: 1366, height: 768 } };
 
-let dir: string;
-let server: RunningServer;
-let central: LiveCentral;
+let server: E2eStation & { central: LiveCentral };
 let browser: Browser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'omni-e2e-pay-'));
   // A central that can be taken off the network and brought back on the same port.
-  central = await startLiveCentral();
-  const { station } = initStation({ dataDir: join(dir, 'data'), storeId: TEST_STORE_ID, name: '테스트 매장', pin: TEST_PIN });
-  insertProducts(station, SAMPLE_PRODUCTS);
-  await registerWithCentral(station, { centralUrl: central.url, adminToken: CENTRAL_ADMIN_TOKEN, address: '서울 강남구 테헤란로 1' });
-  station.close();
-  server = await startStoreServer({ dataDir: join(dir, 'data'), port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR, presence: { gate: false } });
+  server = await startE2eStation({ central: true, presence: { gate: false } });
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await central?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 interface ApiShopper {
@@ -213,7 +198,7 @@ describe('payments on the phone and the monitor', () => {
     await expect.poll(() => central1.getAttribute('data-kind')).toBe('online');
 
     // Central is away: the station accepts the payment offline (within its limits).
-    await central.stop();
+    await server.central.stop();
     const shopper = await apiShopper();
     const order = await placeOrderThroughApi(shopper, 'RAMEN-3', 'tok_decline_insufficient_funds');
     expect(order.paymentState).toBe('paid_offline');
@@ -249,7 +234,7 @@ describe('payments on the phone and the monitor', () => {
 
     // The monitor is closed while central comes back and declines the forwarded payment.
     await monitor.close();
-    await central.start();
+    await server.central.start();
     await expect.poll(async () => (await orderThroughApi(shopper, order.id)).paymentState, { timeout: 60_000 }).toBe('declined');
 
     // Opened again, it catches up on the stored alert from where it was.
@@ -303,7 +288,7 @@ describe('payments on the phone and the monitor', () => {
     await card(monitor, order.id).click();
     const detail = monitor.getByTestId('order-detail');
     await expect.poll(() => detail.getAttribute('data-order-id')).toBe(order.id);
-    await central.stop();
+    await server.central.stop();
     try {
       await monitor.getByTestId('cancel-order').click();
       const dialog = monitor.locator('dialog[open]');
@@ -318,7 +303,7 @@ describe('payments on the phone and the monitor', () => {
       expect(await card(monitor, order.id).getAttribute('data-state')).toBe('placed');
       await screenshot(monitor, 'monitor-refund-unavailable-en');
     } finally {
-      await central.start();
+      await server.central.start();
     }
 
     await detail.getByRole('button', { name: 'Try again' }).click();
@@ -330,11 +315,7 @@ describe('payments on the phone and the monitor', () => {
   });
 
   it('leaves orders pending on a station not registered with central: said on the phone and the monitor', async () => {
-    const unregistered = join(dir, 'unregistered');
-    const { station } = initStation({ dataDir: unregistered, storeId: 'TEST-002', name: '미등록 매장', pin: TEST_PIN });
-    insertProducts(station, SAMPLE_PRODUCTS);
-    station.close();
-    const other = await startStoreServer({ dataDir: unregistered, port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR, presence: { gate: false } });
+    const other = await startE2eStation({ storeId: 'TEST-002', name: '미등록 매장', presence: { gate: false } });
     try {
       const shopper = await apiShopper(other.url);
       const order = await placeOrderThroughApi(shopper, 'MILK-1', 'tok_test_visa_4242', 1, other.url);

@@ -3,19 +3,13 @@
 // an RFID tap on the virtual reader lands in the phone's cart live and on the kiosk, and the
 // payment passes the presence gate; a phone with no proof is held until staff override it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { initStation } from '../../server/store/station.js';
-import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
-import { registerWithCentral } from '../../server/store/registration.js';
 import { labelPath } from '../../server/protocol/label.js';
 import { VirtualHidHub } from '../../server/store/devices/hid/virtual-reader.js';
-import { CENTRAL_ADMIN_TOKEN, startLiveCentral, type LiveCentral } from '../helpers/central.js';
-import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
+import { TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
 import { launchBrowser, PHONE, screenshot, STAFF_PC } from './browser.js';
 import { seriousViolations } from './axe.js';
+import { startE2eStation, type E2eStation } from './station.js';
 
 const KIOSK_LANDSCAPE = { viewport: { width: 1920, height: 1080 }, hasTouch: true };
 const PORTRAIT = { width: 1080, height: 1920 };
@@ -23,27 +17,12 @@ const LANDSCAPE = { width: 1920, height: 1080 };
 const READER = 'virtual-reader-1';
 const RAMEN_TAG = 'E2801160600002040000A1B2';
 
-let dir: string;
-let server: RunningServer;
-let central: LiveCentral;
+let server: E2eStation;
 let browser: Browser;
 const readers = new VirtualHidHub();
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'omni-e2e-presence-'));
-  central = await startLiveCentral();
-  const { station } = initStation({ dataDir: join(dir, 'data'), storeId: TEST_STORE_ID, name: '테스트 매장', pin: TEST_PIN });
-  insertProducts(station, SAMPLE_PRODUCTS);
-  await registerWithCentral(station, { centralUrl: central.url, adminToken: CENTRAL_ADMIN_TOKEN, address: '서울 강남구 테헤란로 1' });
-  station.close();
-  server = await startStoreServer({
-    dataDir: join(dir, 'data'),
-    port: 0,
-    logger: false,
-    rendererDir: DEFAULT_RENDERER_DIR,
-    presence: { gate: true },
-    devices: { readers },
-  });
+  server = await startE2eStation({ central: true, presence: { gate: true }, devices: { readers } });
   readers.plug({ id: READER, product: 'Virtual RFID reader' });
   browser = await launchBrowser();
 });
@@ -51,8 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await central?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** The station's public URL is not this test server's: keep path, query and hash. */

@@ -4,22 +4,17 @@
 // downloads hold the same figures; another day comes up empty; printing shows the report alone.
 // Screenshots in Korean and English at 1920×1080 and 1366×768; axe-core; no CSP violation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { initStation, writeSetting } from '../../server/store/station.js';
-import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
-import { registerWithCentral } from '../../server/store/registration.js';
-import { CENTRAL_ADMIN_TOKEN, startLiveCentral, type LiveCentral } from '../helpers/central.js';
-import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
+import { writeSetting } from '../../server/store/station.js';
+import { TEST_PIN } from '../helpers/station.js';
 import { launchBrowser, screenshot, SCREENSHOT_DIR, STAFF_PC } from './browser.js';
 import { seriousViolations } from './axe.js';
+import { startE2eStation, type E2eStation } from './station.js';
 
-let dir: string;
-let server: RunningServer;
-let central: LiveCentral;
+let server: E2eStation;
 let browser: Browser;
 
 async function api(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Record<string, unknown>> {
@@ -52,9 +47,7 @@ async function placeOrder(lines: { sku: string; quantity: number }[], options: {
 }
 
 async function staffCancel(orderId: string): Promise<void> {
-  const signIn = await fetch(`${server.url}/api/staff/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin: TEST_PIN }) });
-  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
-  await api(`/api/staff/orders/${orderId}/cancel`, { method: 'POST', body: { reason: '고객 요청' }, headers: { cookie } });
+  await api(`/api/staff/orders/${orderId}/cancel`, { method: 'POST', body: { reason: '고객 요청' }, headers: { cookie: server.staffCookie! } });
 }
 
 async function signIn(page: Page): Promise<void> {
@@ -68,14 +61,13 @@ const tile = (page: Page, id: string) => page.getByTestId(`report-${id}`).getByT
 
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'omni-e2e-reports-'));
-  central = await startLiveCentral();
-  const { station } = initStation({ dataDir: join(dir, 'data'), storeId: TEST_STORE_ID, name: '테스트 매장', pin: TEST_PIN });
-  insertProducts(station, SAMPLE_PRODUCTS);
-  writeSetting(station.db, 'time_zone', 'Asia/Seoul');
-  await registerWithCentral(station, { centralUrl: central.url, adminToken: CENTRAL_ADMIN_TOKEN, address: '서울 강남구 테헤란로 1' });
-  station.close();
-  server = await startStoreServer({ dataDir: join(dir, 'data'), port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR, presence: { gate: false }, approval: { gate: false } });
+  server = await startE2eStation({
+    central: true,
+    presence: { gate: false },
+    approval: { gate: false },
+    staff: true,
+    prepare: (station) => writeSetting(station.db, 'time_zone', 'Asia/Seoul'),
+  });
 
   // Today: two sales (one by easy pay for delivery), a declined card, and a sale refunded.
   expect(await placeOrder([{ sku: 'MILK-1', quantity: 2 }])).toMatchObject({ paymentState: 'paid', total: 3000 });
@@ -89,8 +81,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await central?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('monitor sales report', () => {

@@ -6,19 +6,12 @@
 // The station runs with both gates on, a live central and a deterministic approval judge, so
 // the held-for-approval, pick-up and delivery orders are real ones.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { initStation } from '../../server/store/station.js';
-import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
-import { registerWithCentral } from '../../server/store/registration.js';
 import { VirtualHidHub } from '../../server/store/devices/hid/virtual-reader.js';
 import { FakeJudge } from '../helpers/approval.js';
-import { CENTRAL_ADMIN_TOKEN, startLiveCentral, type LiveCentral } from '../helpers/central.js';
-import { insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
 import { launchBrowser, screenshot } from './browser.js';
 import { seriousViolations } from './axe.js';
+import { startE2eStation, type E2eStation } from './station.js';
 
 const KIOSK = 'K-1';
 const READER = 'virtual-reader-1';
@@ -35,9 +28,7 @@ const KIOSK_VIEWS = {
   landscape: { width: 1920, height: 1080 },
 } as const;
 
-let dir: string;
-let server: RunningServer;
-let central: LiveCentral;
+let server: E2eStation;
 let browser: Browser;
 const readers = new VirtualHidHub();
 let kioskToken: string;
@@ -53,17 +44,8 @@ interface ApiShopper {
 const orders = { pickup: '', delivery: '', approval: '' };
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'omni-e2e-screens-'));
-  central = await startLiveCentral();
-  const { station } = initStation({ dataDir: join(dir, 'data'), storeId: TEST_STORE_ID, name: '테스트 매장', pin: TEST_PIN });
-  insertProducts(station, SAMPLE_PRODUCTS);
-  await registerWithCentral(station, { centralUrl: central.url, adminToken: CENTRAL_ADMIN_TOKEN, address: '서울 강남구 테헤란로 1' });
-  station.close();
-  server = await startStoreServer({
-    dataDir: join(dir, 'data'),
-    port: 0,
-    logger: false,
-    rendererDir: DEFAULT_RENDERER_DIR,
+  server = await startE2eStation({
+    central: true,
     presence: { gate: true },
     approval: { gate: true, judge: new FakeJudge() },
     devices: { readers },
@@ -77,8 +59,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await central?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function api<T>(shopper: ApiShopper | null, method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {

@@ -2,33 +2,23 @@
 // disk behaves the same) refuses checkouts with a clear error, and staff see why on the monitor's
 // status strip until a write goes through again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
-import { initStation } from '../../server/store/station.js';
-import { startStoreServer, DEFAULT_RENDERER_DIR, type RunningServer } from '../../server/store/server.js';
-import { checkoutBody, insertProducts, SAMPLE_PRODUCTS, TEST_PIN, TEST_STORE_ID } from '../helpers/station.js';
+import { checkoutBody, TEST_PIN } from '../helpers/station.js';
 import { launchBrowser, screenshot, STAFF_PC } from './browser.js';
+import { startE2eStation, type E2eStation } from './station.js';
 
-let dir: string;
-let server: RunningServer;
+let server: E2eStation;
 let browser: Browser;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'omni-e2e-'));
-  const { station } = initStation({ dataDir: join(dir, 'data'), storeId: TEST_STORE_ID, name: '테스트 매장', pin: TEST_PIN });
-  insertProducts(station, SAMPLE_PRODUCTS);
-  station.close();
-  server = await startStoreServer({ dataDir: join(dir, 'data'), port: 0, logger: false, rendererDir: DEFAULT_RENDERER_DIR, presence: { gate: false } });
+  server = await startE2eStation({ presence: { gate: false } });
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 /** A shopper with a filled cart; `checkout()` places it. */
