@@ -1,5 +1,7 @@
 // Runs in: renderer (DOM). Entry of the shopper web app (served at /shop/ and for label URLs).
 import '../shared/base.css';
+// After the shared base: the shopper's buttons and cards build on its colours.
+import './styles/base.css';
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
