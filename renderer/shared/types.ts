@@ -97,6 +97,8 @@ export interface StaffOrder extends Order {
   deviceId: string;
   /** Holds staff lifted on this order (audited); absent when none. */
   overrides?: OrderHold[];
+  /** An ID-check hold whose cause is identity questions that expired unanswered. */
+  holdCause?: 'dialogue_expired';
 }
 
 export interface CheckoutRequest {

@@ -142,6 +142,8 @@ export const StaffOrder = Type.Object(
     deviceId: Type.String(),
     /** Holds staff lifted on this order (audited in order_overrides), for the board's presence filter. */
     overrides: Type.Optional(Type.Array(OrderHold)),
+    /** Why an ID-check hold is there when it is not the risk decision itself: the identity questions expired unanswered. */
+    holdCause: Type.Optional(Type.Literal('dialogue_expired')),
   },
   { $id: 'StaffOrder' },
 );

@@ -101,6 +101,8 @@ describe('an abandoned identity dialogue in the browser', () => {
     await phone.getByTestId('lang-switch').click();
 
     await expect.poll(() => card.getAttribute('data-hold')).toBe('step_up');
+    // The card itself says why, not just "ID check needed".
+    await expect.poll(() => card.getByTestId('hold-badge').textContent()).toMatch(/Questions expired: check ID/);
     await card.getByRole('button').first().click();
     await monitor.getByTestId('approval-expired').waitFor();
     expect(await monitor.getByTestId('approval-expired').textContent()).toMatch(/Dialogue expired.*start over once/s);

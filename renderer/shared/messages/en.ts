@@ -624,6 +624,7 @@ export const en = {
       step_up: 'ID check needed',
       approval_denied: 'Questions failed',
       approval_locked: 'Approval locked',
+      dialogue_expired: 'Questions expired: check ID',
     },
     holdTitle: {
       presence_mismatch: 'Held: the phone that placed it was not seen in the store. Not charged yet.',
@@ -631,6 +632,7 @@ export const en = {
       step_up: 'Held: staff check ID at the counter before the payment. Not charged yet.',
       approval_denied: 'Held: the identity questions failed. Check ID at the counter. Not charged yet.',
       approval_locked: 'Held: 2 failed identity dialogues within 24 h. Check ID at the counter. Not charged yet.',
+      dialogue_expired: 'Held: the identity questions expired unanswered (not a failure). Check ID at the counter, or the shopper starts over on the phone. Not charged yet.',
     },
     override: {
       open: {

@@ -620,6 +620,7 @@ export const ko: Messages = {
       step_up: '신분증 확인 필요',
       approval_denied: '질문 실패',
       approval_locked: '승인 잠김',
+      dialogue_expired: '질문 시간 초과: 신분증 확인',
     },
     holdTitle: {
       presence_mismatch: '보류: 주문한 휴대폰이 매장에서 확인되지 않았습니다. 아직 결제되지 않았습니다.',
@@ -627,6 +628,7 @@ export const ko: Messages = {
       step_up: '보류: 결제 전에 계산대에서 직원이 신분증을 확인합니다. 아직 결제되지 않았습니다.',
       approval_denied: '보류: 본인 확인 질문에 실패했습니다. 계산대에서 신분증을 확인하세요. 아직 결제되지 않았습니다.',
       approval_locked: '보류: 24시간 안에 본인 확인에 두 번 실패했습니다. 계산대에서 신분증을 확인하세요. 아직 결제되지 않았습니다.',
+      dialogue_expired: '보류: 본인 확인 질문에 답하지 않아 시간이 초과되었습니다(실패 아님). 계산대에서 신분증을 확인하거나 고객이 휴대폰에서 다시 시작합니다. 아직 결제되지 않았습니다.',
     },
     override: {
       open: {

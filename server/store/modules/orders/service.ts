@@ -174,7 +174,16 @@ export class OrderService {
       .all(ids) as { order_id: string; hold: OrderHold }[]) {
       overrides.set(o.order_id, [...(overrides.get(o.order_id) ?? []), o.hold]);
     }
-    return rows.map((row) => buildStaffView(row, payments.get(row.id), items.get(row.id) ?? [], overrides.get(row.id) ?? []));
+    const expired = rows.some((row) => row.hold === 'step_up')
+      ? new Set(
+          (statement(this.db, `SELECT order_id FROM approval_dialogues WHERE status = 'expired' AND ${inPage}`).all(ids) as { order_id: string }[]).map(
+            (d) => d.order_id,
+          ),
+        )
+      : new Set<string>();
+    return rows.map((row) =>
+      buildStaffView(row, payments.get(row.id), items.get(row.id) ?? [], overrides.get(row.id) ?? [], holdCause(row, expired.has(row.id))),
+    );
   }
 
   forStaff(id: string): StaffOrder {
@@ -271,7 +280,7 @@ export class OrderService {
   }
 
   private shopperView(id: string): Order {
-    const { deviceId: _deviceId, overrides: _overrides, ...order } = this.staffView(id);
+    const { deviceId: _deviceId, overrides: _overrides, holdCause: _holdCause, ...order } = this.staffView(id);
     return order;
   }
 
@@ -283,12 +292,25 @@ export class OrderService {
     const overrides = (
       statement(this.db, 'SELECT DISTINCT hold FROM order_overrides WHERE order_id = ? ORDER BY hold').all(id) as { hold: OrderHold }[]
     ).map((o) => o.hold);
-    return buildStaffView(row, this.payments.forOrder(id), items, overrides);
+    const expired =
+      row.hold === 'step_up' && statement(this.db, "SELECT 1 FROM approval_dialogues WHERE order_id = ? AND status = 'expired'").get(id) !== undefined;
+    return buildStaffView(row, this.payments.forOrder(id), items, overrides, holdCause(row, expired));
   }
 }
 
+/** An ID-check hold on an order whose identity questions expired unanswered (approval gate's expiredDecision). */
+function holdCause(row: OrderRow, dialogueExpired: boolean): 'dialogue_expired' | undefined {
+  return row.hold === 'step_up' && dialogueExpired ? 'dialogue_expired' : undefined;
+}
+
 /** An order as staff see it, from its rows (one order's, or a page's fetched together). */
-function buildStaffView(row: OrderRow, payment: PaymentRow | undefined, items: ItemRow[], overrides: OrderHold[]): StaffOrder {
+function buildStaffView(
+  row: OrderRow,
+  payment: PaymentRow | undefined,
+  items: ItemRow[],
+  overrides: OrderHold[],
+  cause: 'dialogue_expired' | undefined,
+): StaffOrder {
   return {
     id: row.id,
     number: row.number,
@@ -321,6 +343,7 @@ function buildStaffView(row: OrderRow, payment: PaymentRow | undefined, items: I
     ...(row.hold ? { hold: row.hold, heldAt: new Date(row.held_at ?? row.updated_at).toISOString() } : {}),
     deviceId: row.device_id,
     ...(overrides.length > 0 ? { overrides } : {}),
+    ...(cause ? { holdCause: cause } : {}),
   };
 }
 

@@ -120,6 +120,14 @@ describe('an abandoned identity dialogue', () => {
     const view = (await dialogue(shopper, orderId)).json();
     expect(view).toMatchObject({ status: 'expired', question: null, hold: 'step_up', paymentState: 'pending', expiresAt: null, canRestart: true });
     expect(await staffHold(orderId)).toBe('step_up');
+    // The board tells this ID check from a plain one; the phone's own view does not carry it.
+    const staffOrder = (await t.app.inject({ url: `/api/staff/orders/${orderId}`, headers: { cookie } })).json();
+    expect(staffOrder.holdCause).toBe('dialogue_expired');
+    const listed = (await t.app.inject({ url: '/api/staff/orders', headers: { cookie } })).json().orders.find((o: { id: string }) => o.id === orderId);
+    expect(listed.holdCause).toBe('dialogue_expired');
+    const own = await t.app.inject({ url: `/api/orders/${orderId}`, headers: shopper.headers });
+    expect(own.json()).toMatchObject({ id: orderId, hold: 'step_up' });
+    expect(own.json()).not.toHaveProperty('holdCause');
     expect(await central.paymentsFor(orderId)).toEqual([]);
 
     const audit = await staffApproval(orderId);
@@ -148,6 +156,8 @@ describe('an abandoned identity dialogue', () => {
         await expect.poll(() => events.some((e) => e.type === 'approval.updated' && (e.data as { orderId: string; status: string }).orderId === orderId && (e.data as { status: string }).status === 'expired')).toBe(true);
         // The order's own event, as the monitor's board receives it: held for staff.
         await expect.poll(() => events.some((e) => e.type === 'order.updated' && (e.data as { id: string; hold?: string }).id === orderId && (e.data as { hold?: string }).hold === 'step_up')).toBe(true);
+        const held = events.filter((e) => e.type === 'order.updated' && (e.data as { id: string }).id === orderId).at(-1)!.data;
+        expect(held).toMatchObject({ hold: 'step_up', holdCause: 'dialogue_expired' });
         expect(t.app.station.orders.forStaff(orderId).hold).toBe('step_up');
       }
       // A third order still gets the questions: neither expiry counted as a failure.
