@@ -31,6 +31,8 @@ import { RssiKalman, type RssiFilterOptions } from './rssi-filter.js';
 const WINDOW_MS = PRESENCE_WINDOW_SECONDS * 1000;
 /** Slots of the window ring: w-4..w+2 is 7 windows, and a power of two makes `window & 7` the index. */
 const RING = 8;
+/** Untracked sessions dropped from the window lists once this many have gone (see compact()). */
+const COMPACT_AFTER_REMOVALS = 32;
 const RING_MASK = RING - 1;
 /** Windows held around the current one: [first, last] offsets; w-1..w+1 are accepted. */
 const OLDEST = -4;
@@ -275,6 +277,8 @@ export class PresenceResolver {
 
   private readonly sessions = new Map<string, Session>();
   private readonly presentSessions = new Set<Session>();
+  /** Sessions untracked since the window lists were last compacted. */
+  private removedOwners = 0;
   private readonly listeners = new Set<(event: PresenceEvent) => void>();
   private ring: (WindowCodes | undefined)[] = new Array<WindowCodes | undefined>(RING).fill(undefined);
   private window = Number.NaN;
@@ -394,6 +398,7 @@ export class PresenceResolver {
   tick(): void {
     const now = this.clock.now();
     this.sync(now);
+    if (this.removedOwners >= COMPACT_AFTER_REMOVALS) this.compact();
     for (const session of this.presentSessions) {
       if (now - session.lastSeenAt > this.timeoutMs) this.leave(session, now, 'timeout');
     }
@@ -656,6 +661,29 @@ export class PresenceResolver {
     this.ahead = this.slot(window + NEWEST)!;
   }
 
+  /**
+   * Drops untracked sessions from the windows' pair lists. Their claims left the indexes when they
+   * were untracked, but the lists kept them (and their secrets and filters) until the window left
+   * the ring, 3.5 minutes later: with a store's worth of visits ending every minute, that was most
+   * of the resolver's memory.
+   */
+  private compact(): void {
+    for (const codes of this.ring) {
+      if (!codes) continue;
+      const { codes: list, owners } = codes;
+      let kept = 0;
+      for (let i = 0; i < owners.length; i++) {
+        if (owners[i]!.removed) continue;
+        owners[kept] = owners[i]!;
+        list[kept] = list[i]!;
+        kept++;
+      }
+      owners.length = kept;
+      list.length = kept;
+    }
+    this.removedOwners = 0;
+  }
+
   /** Moves a window's pairs into `index` (out of the one they were in). */
   private file(codes: WindowCodes, index: CodeIndex | null): void {
     if (codes.index === index) return;
@@ -702,6 +730,7 @@ export class PresenceResolver {
 
   private removeCodes(session: Session): void {
     session.removed = true;
+    this.removedOwners++;
     for (const codes of this.ring) {
       if (!codes?.index) continue;
       const slot = codes.window & RING_MASK;

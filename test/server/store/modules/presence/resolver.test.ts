@@ -351,3 +351,26 @@ describe('memory', () => {
     expect(resolver.stats().resolved).toBeGreaterThan(0);
   }, 60_000);
 });
+
+describe('untracked sessions', () => {
+  it('leave the window lists at the next tick, not when their windows leave the ring minutes later', () => {
+    const { clock, resolver, codeOf, advert } = setup();
+    const n = 100;
+    for (let i = 0; i < n; i++) resolver.track(`s${i}`, secretOf(i));
+    // Four windows go by: the older windows hold every session's pair too.
+    for (let second = 0; second < 4 * 30; second++) {
+      clock.advance(1000);
+      resolver.tick();
+    }
+    expect(resolver.footprint().pairs).toBeGreaterThanOrEqual(6 * n);
+    for (let i = 0; i < n - 1; i++) resolver.untrack(`s${i}`);
+    clock.advance(1000);
+    resolver.tick();
+    // One session left: its pairs, at most one per window of the ring.
+    expect(resolver.footprint()).toMatchObject({ sessions: 1, windows: 7 });
+    expect(resolver.footprint().pairs).toBeLessThanOrEqual(7);
+    // It still resolves, and the gone ones do not.
+    expect(resolver.resolve(advert(codeOf(n - 1)))).toMatchObject({ kind: 'resolved', sessionId: `s${n - 1}` });
+    expect(resolver.resolve(advert(codeOf(0)))).not.toMatchObject({ kind: 'resolved' });
+  });
+});
