@@ -425,9 +425,10 @@ export class PresenceResolver {
     };
   }
 
-  /** When the radio last heard the session's code; undefined for a session not tracked. */
-  lastHeardAt(sessionId: string): number | undefined {
-    return this.sessions.get(sessionId)?.lastSeenAt;
+  /** Whether the radio heard the session's code within the resolver's own timeout. */
+  heardRecently(sessionId: string): boolean {
+    const session = this.sessions.get(sessionId);
+    return session !== undefined && this.clock.now() - session.lastSeenAt <= this.timeoutMs;
   }
 
   /** Sessions present now, for the monitor. */

@@ -27,8 +27,6 @@ const BLE_PROOF_EVERY_MS = 60_000;
  * about half a minute; a phone that comes back is tracked again by its next status call or feed.
  */
 const TRACK_GRACE_MS = 30_000;
-/** How long the radio may not hear a tracked session before it counts as gone (the resolver's timeout). */
-const HEARD_WITHIN_MS = 30_000;
 /** After a restart: sessions seen this recently are tracked again until their phones reconnect. */
 const TRACK_AFTER_RESTART_MS = 10 * 60 * 1000;
 const TRACK_SYNC_MS = 10_000;
@@ -223,8 +221,7 @@ export class PresenceService implements PaymentGate {
     const now = this.o.clock.now();
     for (const [sessionId, entry] of this.tracked) {
       if (entry.feeds > 0 || now - entry.trackedAt < TRACK_GRACE_MS) continue;
-      const heardAt = resolver.lastHeardAt(sessionId);
-      if (heardAt !== undefined && now - heardAt < HEARD_WITHIN_MS) continue;
+      if (resolver.heardRecently(sessionId)) continue;
       const trend = resolver.session(sessionId)?.trend;
       if (trend && trend.length > 0) {
         this.keptTrends.delete(sessionId);
