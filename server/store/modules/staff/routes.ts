@@ -6,7 +6,7 @@ import { AppError } from '../../errors.js';
 import { isStored, type StationEvent } from '../../events.js';
 import { requireStaff, STAFF_COOKIE } from '../../plugins/auth.js';
 import { PIN_PATTERN } from '../../pin.js';
-import { inOrder, streamsClosedOnShutdown } from '../../plugins/streams.js';
+import { batchedPerLoopTurn, inOrder, streamsClosedOnShutdown } from '../../plugins/streams.js';
 import { eventForStaffScreens, forStaffScreens } from '../orders/masking.js';
 import { STAFF_SESSION_MS } from './repository.js';
 import { storageHealth } from '../../storage-health.js';
@@ -221,9 +221,13 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
           }
         };
         const live = inOrder(send);
+        const batch = batchedPerLoopTurn(reply);
         const unsubscribe = ctx.hub.subscribe((event) => {
           if (replaying) pending.push(event);
-          else live(event);
+          else {
+            batch();
+            live(event);
+          }
         });
         streams.hold(reply, unsubscribe);
         // The first frame commits the headers at once and tells EventSource to retry quickly.

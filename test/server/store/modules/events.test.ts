@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { labelPath } from '../../../../server/protocol/label.js';
 import { checkoutBody, createTestStation, startShopper, staffCookie, TEST_STORE_ID, type TestStation } from '../../../helpers/station.js';
@@ -86,6 +87,32 @@ describe('monitor event stream', () => {
     await placeOrder();
     await byHeader.waitFor((m) => m.length >= 2);
     expect(byHeader.messages.map((m) => m.id)).toEqual([undefined, '3']);
+  });
+});
+
+describe('monitor event stream under load', () => {
+  it('sends the events of one loop turn in one socket write, in order', async () => {
+    const cookie = await staffCookie(t.app);
+    const serverSockets: Socket[] = [];
+    t.app.server.on('connection', (socket: Socket) => serverSockets.push(socket));
+    const reader = await open('/api/staff/events', { cookie });
+    await reader.waitFor((m) => m.length >= 1);
+    expect(serverSockets).toHaveLength(1);
+    const socket = serverSockets[0]! as Socket & { _write: (...args: unknown[]) => void; _writev: (...args: unknown[]) => void };
+    let writes = 0;
+    for (const method of ['_write', '_writev'] as const) {
+      const original = socket[method].bind(socket);
+      socket[method] = (...args: unknown[]) => {
+        writes++;
+        original(...args);
+      };
+    }
+    // Twenty scans handled by twenty callbacks of the same loop turn, as requests read together are.
+    const skus = Array.from({ length: 20 }, (_, i) => `SKU-${i + 1}`);
+    for (const sku of skus) setImmediate(() => t.app.station.hub.publish({ type: 'cart.activity', data: { sku, quantity: 1 } }));
+    await reader.waitFor((m) => m.length >= 1 + skus.length);
+    expect(reader.messages.slice(1).map((m) => JSON.parse(m.data).sku)).toEqual(skus);
+    expect(writes).toBe(1);
   });
 });
 
