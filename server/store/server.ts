@@ -114,6 +114,7 @@ export async function startStoreServer(options: StartOptions): Promise<RunningSe
       retention.stop();
       await Promise.all([radio?.stop(), readers?.stop()]);
       await app.close();
+      await central?.close();
       await checkpointer.stop();
       station.close();
     },
