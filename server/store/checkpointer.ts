@@ -6,20 +6,31 @@
 // of the station's p99. Here the request thread's connection stops checkpointing and a worker
 // thread, with a connection of its own, runs PASSIVE checkpoints on a timer: it never takes the
 // writer's lock, so requests keep committing while it copies. If the worker cannot start or
-// dies, the request thread's connection checkpoints by itself again: the WAL never grows
-// without bound.
+// dies, the request thread's connection checkpoints by itself again.
+//
+// A PASSIVE checkpoint copies the log but never restarts it: the log starts over from its first
+// frame only when a write begins with every frame copied, and under a steady stream of writes one
+// always lands while a checkpoint runs. The soak's WAL grew to 96 MB in five minutes beside a
+// 22 MB database, and a busy store's would grow all day (disk, and a crash's recovery reads it
+// all). So once the file passes a limit the worker follows its PASSIVE pass with a RESTART: it
+// holds off writers for the few frames written since (a few milliseconds), and the next write
+// starts the log over. journal_size_limit then trims the file back to the limit.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db.js';
 
 /** SQLite's default threshold, in pages, restored when the worker is gone. */
 const AUTO_CHECKPOINT_PAGES = 1000;
+/** ~10 s of the soak's writes at three times a busy store's pace; quiet moments restart it sooner. */
+const DEFAULT_WAL_LIMIT_BYTES = 32 * 1024 * 1024;
 
 export interface CheckpointerOptions {
   /** The request thread's connection. */
   db: Db;
   /** How often the worker checkpoints. */
   intervalMs?: number;
+  /** WAL file size past which the worker restarts the log (and the size it is trimmed to). */
+  walLimitBytes?: number;
   log?: { warn(message: string): void };
   /** The better-sqlite3 module the worker loads; tests point it elsewhere to make the worker fail. */
   driver?: string;
@@ -30,6 +41,8 @@ export interface Checkpointer {
   readonly ready: Promise<void>;
   /** Checkpoints done by the worker so far. */
   readonly checkpoints: number;
+  /** Of those, the ones that restarted the log because it had passed the limit. */
+  readonly restarts: number;
   stop(): Promise<void>;
 }
 
@@ -37,16 +50,36 @@ export interface Checkpointer {
 // a compiled build and the desktop shell's bundle, with no worker file to locate.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { statSync } = require('node:fs');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 // A checkpoint that would wait for a lock is skipped; the next tick tries again.
 db.pragma('busy_timeout = 0');
 let stopping = false;
+function walBytes() {
+  try {
+    return statSync(workerData.file + '-wal').size;
+  } catch {
+    return 0;
+  }
+}
 function checkpoint() {
   if (stopping) return;
   try {
-    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ type: 'checkpoint', result });
+    let [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    let restarted = false;
+    if (walBytes() > workerData.walLimitBytes) {
+      // Waits for the request thread's current write (they are short), then holds writers off
+      // while it copies what came in since the pass above.
+      db.pragma('busy_timeout = 200');
+      try {
+        [result] = db.pragma('wal_checkpoint(RESTART)');
+        restarted = result.busy === 0;
+      } finally {
+        db.pragma('busy_timeout = 0');
+      }
+    }
+    parentPort.postMessage({ type: 'checkpoint', result, restarted });
   } catch (error) {
     parentPort.postMessage({ type: 'failed', message: String(error && error.message || error) });
   }
@@ -67,9 +100,11 @@ export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
   const log = options.log ?? { warn: () => {} };
   // Nothing to move off for an in-memory or temporary database, or one not in WAL mode.
   if (!db.name || db.memory || String(db.pragma('journal_mode', { simple: true })) !== 'wal') {
-    return { ready: Promise.resolve(), checkpoints: 0, stop: async () => {} };
+    return { ready: Promise.resolve(), checkpoints: 0, restarts: 0, stop: async () => {} };
   }
+  const walLimitBytes = options.walLimitBytes ?? DEFAULT_WAL_LIMIT_BYTES;
   let checkpoints = 0;
+  let restarts = 0;
   let running = true;
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
@@ -83,15 +118,23 @@ export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
 
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver: options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3'), file: db.name, intervalMs: options.intervalMs ?? 500 },
+    workerData: {
+      driver: options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3'),
+      file: db.name,
+      intervalMs: options.intervalMs ?? 500,
+      walLimitBytes,
+    },
   });
   // The worker must not keep a stopping process alive.
   worker.unref();
   db.pragma('wal_autocheckpoint = 0');
+  // The connection that starts the log over trims the file: the request thread's.
+  db.pragma(`journal_size_limit = ${walLimitBytes}`);
   let stopped: (() => void) | undefined;
-  worker.on('message', (message: { type: string; message?: string }) => {
+  worker.on('message', (message: { type: string; message?: string; restarted?: boolean }) => {
     if (message.type === 'checkpoint') {
       checkpoints++;
+      if (message.restarted) restarts++;
       markReady();
     } else if (message.type === 'failed') {
       // A read-only or full disk: the request thread reports storage trouble on its own writes.
@@ -110,6 +153,9 @@ export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
     ready,
     get checkpoints() {
       return checkpoints;
+    },
+    get restarts() {
+      return restarts;
     },
     async stop() {
       if (!running) return;

@@ -47,6 +47,27 @@ describe('background checkpointer', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('keeps the log file bounded under writes that never let a checkpoint finish first', async () => {
+    const limit = 1024 * 1024;
+    const checkpointer = startCheckpointer({ db, intervalMs: 20, walLimitBytes: limit });
+    await checkpointer.ready;
+    const walBytes = () => statSync(join(dir, 'station.db-wal')).size;
+    const insert = db.prepare('INSERT INTO rows (body) VALUES (?)');
+    let largest = 0;
+    // ~100 MB of log without restarts, written as a busy station does: bursts of commits, a millisecond
+    // apart, so some always land while a checkpoint copies.
+    for (let burst = 0; burst < 400; burst++) {
+      for (let i = 0; i < 20; i++) insert.run('x'.repeat(2048));
+      largest = Math.max(largest, walBytes());
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(checkpointer.restarts).toBeGreaterThan(0);
+    expect(largest).toBeLessThan(8 * limit);
+    await checkpointer.stop();
+    expect(db.prepare('SELECT count(*) FROM rows').pluck().get()).toBe(8000);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
   it('hands checkpoints back to the request thread when the worker cannot run', async () => {
     const warnings: string[] = [];
     const checkpointer = startCheckpointer({ db, driver: join(dir, 'no-such-driver.js'), log: { warn: (m) => warnings.push(m) } });
