@@ -12,7 +12,7 @@
 // frame only when a write begins with every frame copied, and under a steady stream of writes one
 // always lands while a checkpoint runs. The soak's WAL grew to 96 MB in five minutes beside a
 // 22 MB database, and a busy store's would grow all day (disk, and a crash's recovery reads it
-// all). So once the file passes a limit the worker follows its PASSIVE pass with a RESTART: it
+// all). So once the file passes a limit (128 MB) the worker follows its PASSIVE pass with a RESTART: it
 // holds off writers for the few frames written since (a few milliseconds), and the next write
 // starts the log over. journal_size_limit then trims the file back to the limit.
 import { createRequire } from 'node:module';
@@ -21,8 +21,12 @@ import type { Db } from './db.js';
 
 /** SQLite's default threshold, in pages, restored when the worker is gone. */
 const AUTO_CHECKPOINT_PAGES = 1000;
-/** ~10 s of the soak's writes at three times a busy store's pace; quiet moments restart it sooner. */
-const DEFAULT_WAL_LIMIT_BYTES = 32 * 1024 * 1024;
+/**
+ * ~45 s of the soak's writes (three times a busy store's pace), a few seconds at the scan bench's
+ * 2,000 scans/s; quiet moments restart the log long before. Each restart holds writers for a few
+ * milliseconds, so not smaller: at 32 MB the scan bench's p99 suffered from them.
+ */
+const DEFAULT_WAL_LIMIT_BYTES = 128 * 1024 * 1024;
 
 export interface CheckpointerOptions {
   /** The request thread's connection. */
