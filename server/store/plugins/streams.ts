@@ -43,7 +43,7 @@ export function inOrder<T>(send: (item: T) => Promise<void>): (item: T) => void 
 
 /**
  * Holds `reply`'s writes until the event loop has handled everything that is ready now, then
- * sends them in one socket write. A busy station emits an event per scan, order and advert:
+ * sends them in one socket write. A busy station emits an event per scan, order and presence proof:
  * written one by one, each costs a send system call (the scan path's largest single cost);
  * batched per loop turn, a monitor receives them at the same moment for a fraction of it.
  * Call the returned function before each write.

@@ -64,7 +64,8 @@ export interface CentralClientOptions {
 
 export class CentralClient implements SyncTransport {
   private readonly answerListeners = new Set<() => void>();
-  private readonly pool = new Agent({ keepAliveTimeout: 30_000 });
+  // undici keeps an idle connection as long as central's Keep-Alive header says, less a margin.
+  private readonly pool = new Agent();
 
   constructor(private readonly options: CentralClientOptions) {}
 
