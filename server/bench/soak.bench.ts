@@ -11,6 +11,7 @@
 // shoppers with the same think time, scanning only: what the same load costs with no store logic.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startChildServer, type ChildServer } from './child.js';
 import { centralView, staffSignIn, stationView, waitForDrain } from './faults.js';
 import { HttpClient } from './http.js';
@@ -280,6 +281,9 @@ async function soakFloor(ctx: BenchContext, floor: ChildServer<object>, warmupMs
   let ops = 0;
   let sentAll = 0;
   let errors = 0;
+  // Printed beside the store's: the generator's own delays are in every latency it measures.
+  const stalls = monitorEventLoopDelay({ resolution: 5 });
+  stalls.enable();
   const cpuBefore = await floor.cpuUsage();
   const monitor = await http.openEvents('/events', {}, (type, data) => {
     if (type !== 'cart.activity') return;
@@ -339,6 +343,7 @@ async function soakFloor(ctx: BenchContext, floor: ChildServer<object>, warmupMs
       }),
     );
   } finally {
+    stalls.disable();
     sampling = false;
     await sampler;
     monitor.close();
@@ -350,7 +355,7 @@ async function soakFloor(ctx: BenchContext, floor: ChildServer<object>, warmupMs
   const rssGrowthPct = ((rssSamples.at(-1)! - rssSamples[0]!) / rssSamples[0]!) * 100;
   ctx.log(
     `  floor: scan → monitor p99 ${scanP99.toFixed(2)} ms over ${scans.length} scans, API p99 ${apiP99.toFixed(2)} ms, ${errors} errors, ` +
-      `server CPU ${Math.round(cpuPerRequest)} µs/request, ` +
+      `server CPU ${Math.round(cpuPerRequest)} µs/request, generator event-loop delay p99 ${(stalls.percentile(99) / 1e6).toFixed(1)} ms, ` +
       `RSS (MB) ${rssSamples.map((r) => mb(r)).join(' ')}`,
   );
   return { cpuPerRequest, scanP99, apiP99, requestsPerS: ops / (durationMs / 1000), rssGrowthPct };
