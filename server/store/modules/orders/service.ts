@@ -187,8 +187,17 @@ export class OrderService {
   }
 
   forStaff(id: string): StaffOrder {
-    if (!this.row(id)) throw new AppError(404, 'order_not_found', 'No such order.');
     return this.staffView(id);
+  }
+
+  /**
+   * An order's number and state from its row alone: what payments decide on, without building the
+   * whole view (items, holds, payment), which afterCheckout did on every checkout.
+   */
+  status(id: string): { number: number; state: OrderState } {
+    const row = this.row(id);
+    if (!row) throw new AppError(404, 'order_not_found', 'No such order.');
+    return { number: row.number, state: row.state };
   }
 
   /** Refuses an action the order's state (or, for hand-over, its payment) does not allow. */

@@ -119,7 +119,7 @@ export class PaymentService {
   async afterCheckout(orderId: string): Promise<void> {
     await this.exclusive(orderId, async () => {
       let row = this.row(orderId);
-      if (this.o.orders.forStaff(orderId).state !== 'placed') return;
+      if (this.o.orders.status(orderId).state !== 'placed') return;
       if (row.amount === 0 && row.state === 'pending' && row.attempts === 0) {
         await this.settle(row, { state: 'paid' }, 'payment.captured');
         return;
@@ -140,7 +140,7 @@ export class PaymentService {
       throw new AppError(503, 'payments_unavailable', 'This station cannot take payments: it is not connected to the payment service. Please ask staff.');
     }
     await this.exclusive(orderId, async () => {
-      const state = this.o.orders.forStaff(orderId).state;
+      const state = this.o.orders.status(orderId).state;
       if (state !== 'placed') throw new AppError(409, 'order_state', `An order that is ${state} cannot be paid.`);
       const row = await this.whenReachable(
         () => this.settleLastAttempt(this.row(orderId), true),
@@ -177,7 +177,7 @@ export class PaymentService {
         }
         await this.refund(central, row);
       }
-      const number = this.o.orders.forStaff(orderId).number;
+      const number = this.o.orders.status(orderId).number;
       return this.o.orders.transition(orderId, 'cancel', reason, (now) => {
         const refunded = this.o.payments.update(orderId, { state: 'refunded' }, now);
         this.o.outbox.append('payment.refunded', paymentPayload(refunded, number), now);
