@@ -9,9 +9,9 @@ export const STAFF_SESSION_MS = 12 * 60 * 60 * 1000;
 export class StaffSessions {
   constructor(private readonly db: Db) {}
 
-  signIn(pin: string, now: number): string | null {
+  async signIn(pin: string, now: number): Promise<string | null> {
     const stored = readSetting(this.db, 'staff_pin_hash');
-    if (!stored || !verifyPin(pin, stored)) return null;
+    if (!stored || !(await verifyPin(pin, stored))) return null;
     const token = newToken();
     this.db
       .prepare('INSERT INTO staff_sessions (token_hash, created_at, expires_at) VALUES (?, ?, ?)')

@@ -30,7 +30,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
       },
     },
     async (request, reply) => {
-      const token = PIN_PATTERN.test(request.body.pin) ? ctx.staff.signIn(request.body.pin, ctx.clock.now()) : null;
+      const token = PIN_PATTERN.test(request.body.pin) ? await ctx.staff.signIn(request.body.pin, ctx.clock.now()) : null;
       if (!token) {
         request.log.warn('staff sign-in refused');
         throw new AppError(401, 'pin_wrong', 'That PIN is not right.');
