@@ -194,14 +194,26 @@ function hashRows(rows: unknown[]): string {
   return `${rows.length}:${hash.digest('hex').slice(0, 16)}`;
 }
 
-/** Per table: row count and a hash of every row in rowid order. Small test databases only. */
+/**
+ * Per table: row count and a hash of every row in rowid order (primary-key order for a WITHOUT
+ * ROWID table, which has no rowid). Small test databases only.
+ */
 export function storeSnapshot(world: HostileWorld): DbSnapshot {
   const db = world.t.station.db;
   const tables = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-    .all() as { name: string }[];
+    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .all() as { name: string; sql: string }[];
   const out = new Map<string, string>();
-  for (const { name } of tables) out.set(name, hashRows(db.prepare(`SELECT * FROM "${name}" ORDER BY rowid`).raw().all()));
+  for (const { name, sql: definition } of tables) {
+    const order = /WITHOUT\s+ROWID/i.test(definition)
+      ? (db.pragma(`table_info("${name}")`) as { name: string; pk: number }[])
+          .filter((column) => column.pk > 0)
+          .sort((a, b) => a.pk - b.pk)
+          .map((column) => `"${column.name}"`)
+          .join(', ')
+      : 'rowid';
+    out.set(name, hashRows(db.prepare(`SELECT * FROM "${name}" ORDER BY ${order}`).raw().all()));
+  }
   return { changes: storeChanges(world), tables: out };
 }
 
