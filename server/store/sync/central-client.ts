@@ -14,9 +14,22 @@ export class CentralError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** How long central asked us to wait before trying again (its Retry-After), if it said. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
+}
+
+/** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3), in ms from `now`; anything else is ignored. */
+export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Only the IMF-fixdate senders must use: Date.parse would take "-1" for a year.
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /**
@@ -118,6 +131,7 @@ export class CentralClient implements SyncTransport {
         status,
         payload.error?.code ?? 'central_error',
         `central answered ${status} ${payload.error?.code ?? ''}: ${payload.error?.message ?? ''}`.trim(),
+        parseRetryAfter(response.headers['retry-after'], this.options.clock.now()),
       );
     }
     return payload;

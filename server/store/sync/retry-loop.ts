@@ -20,6 +20,16 @@ export interface RetryLoopStatus {
   nextRetryAt: string | null;
 }
 
+/**
+ * Central may say when to come back (Retry-After on a busy or rate-limited answer): trying sooner
+ * only earns the same refusal, so the loop waits at least that long, never past its cap.
+ */
+export function retryDelay(error: unknown, backoffMs: number, capMs: number): number {
+  const asked = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  if (typeof asked !== 'number' || !Number.isFinite(asked)) return backoffMs;
+  return Math.min(capMs, Math.max(backoffMs, asked));
+}
+
 export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number): number {
   // "Full jitter": spreads retries of many stations over the whole window after an outage.
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
@@ -31,6 +41,7 @@ export class RetryLoop {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private nudged = false;
+  private waitAskedByCentral = false;
   private readonly current: RetryLoopStatus = { state: 'stopped', attempt: 0, lastError: null, nextRetryAt: null };
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -75,7 +86,7 @@ export class RetryLoop {
 
   /** Central answered someone else just now: a backoff waiting for it to return can end. */
   retryNow(): void {
-    if (this.current.state === 'retrying') this.wake?.();
+    if (this.current.state === 'retrying' && !this.waitAskedByCentral) this.wake?.();
   }
 
   private async run(): Promise<void> {
@@ -93,7 +104,10 @@ export class RetryLoop {
         this.current.attempt += 1;
         this.current.lastError = (error as Error).message;
         this.current.state = 'retrying';
-        const delay = backoffDelay(this.current.attempt, this.baseDelayMs, this.maxDelayMs, this.random);
+        const backoff = backoffDelay(this.current.attempt, this.baseDelayMs, this.maxDelayMs, this.random);
+        const delay = retryDelay(error, backoff, this.maxDelayMs);
+        // Central itself said when to come back: news that it answers others does not end this wait.
+        this.waitAskedByCentral = delay > backoff;
         this.current.nextRetryAt = new Date(this.options.clock.now() + delay).toISOString();
         this.options.onError?.(error as Error, this.current.attempt);
         await this.sleep(delay);

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CentralError, CentralClient, classifyFailure } from '../../../../server/store/sync/central-client.js';
+import { CentralError, CentralClient, classifyFailure, parseRetryAfter } from '../../../../server/store/sync/central-client.js';
 import { systemClock } from '../../../../server/store/clock.js';
 import { deriveSigningKey, readSignedHeaders, verifySignature } from '../../../../server/protocol/signing.js';
 
@@ -92,6 +92,22 @@ describe('central client', () => {
     expect(refused).toMatchObject({ status: 422, code: 'amount_mismatch' });
     expect(classifyFailure(refused)).toMatchObject({ kind: 'refused', status: 422, code: 'amount_mismatch' });
     expect(await failureOf(client(base).request('POST', '/busy', {}))).toMatchObject({ kind: 'unavailable', maybeDone: true });
+    expect(refused).toMatchObject({ retryAfterMs: undefined });
+  });
+
+  it('keeps how long central asked to wait (Retry-After, seconds or a date)', async () => {
+    const base = await serve((req, res) => {
+      res.writeHead(req.url === '/later' ? 429 : 409, { 'content-type': 'application/json', 'retry-after': req.url === '/later' ? '7' : 'soon' });
+      res.end(JSON.stringify({ error: { code: req.url === '/later' ? 'rate_limited' : 'request_in_progress', message: 'wait' } }));
+    });
+    expect(await client(base).request('POST', '/later', {}).catch((e: unknown) => e)).toMatchObject({ status: 429, retryAfterMs: 7_000 });
+    expect(await client(base).request('POST', '/odd', {}).catch((e: unknown) => e)).toMatchObject({ status: 409, retryAfterMs: undefined });
+    const now = Date.UTC(2026, 10, 26, 9, 0, 0);
+    expect(parseRetryAfter('Thu, 26 Nov 2026 09:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Thu, 26 Nov 2026 08:59:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter(['2', '9'], now)).toBe(2_000);
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+    expect(parseRetryAfter('-1', now)).toBeUndefined();
   });
 
   it('says a call to a closed port was never sent', async () => {

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backoffDelay, SyncWorker, type SyncTransport } from '../../../../server/store/sync/worker.js';
 import type { OutboxEvent } from '../../../../server/store/modules/outbox/repository.js';
+import { RetryLoop, retryDelay } from '../../../../server/store/sync/retry-loop.js';
+import { CentralError } from '../../../../server/store/sync/central-client.js';
 import { checkoutBody, createTestStation, startShopper, staffCookie, type TestStation } from '../../../helpers/station.js';
 
 /** An in-memory central: stores each seq once and acks the highest contiguous one. */
@@ -178,5 +180,36 @@ describe('retry loop after an outage', () => {
     worker.retryNow();
     await expect.poll(() => t.app.station.outbox.status().backlog).toBe(0);
     await worker.stop();
+  });
+});
+
+describe('retry loop when central says when to come back', () => {
+  const busy = (retryAfterMs?: number) => new CentralError(409, 'request_in_progress', 'busy', retryAfterMs);
+
+  it('waits at least what Retry-After asked, never past its cap, and backs off as usual otherwise', () => {
+    expect(retryDelay(busy(3_000), 200, 60_000)).toBe(3_000);
+    expect(retryDelay(busy(3_000), 5_000, 60_000)).toBe(5_000);
+    expect(retryDelay(busy(600_000), 200, 60_000)).toBe(60_000);
+    expect(retryDelay(busy(), 200, 60_000)).toBe(200);
+    expect(retryDelay(new Error('socket hang up'), 200, 60_000)).toBe(200);
+  });
+
+  it('does not come back before that time, even when central answers someone else', async () => {
+    const attempts: number[] = [];
+    const loop = new RetryLoop(
+      async () => {
+        attempts.push(performance.now());
+        if (attempts.length === 1) throw busy(400);
+      },
+      { clock: t.clock, baseDelayMs: 10, maxDelayMs: 60_000, random: () => 0, idlePollMs: 60_000 },
+    );
+    loop.start();
+    await expect.poll(() => loop.status.state).toBe('retrying');
+    expect(loop.status.nextRetryAt).toBe(new Date(t.clock.now() + 400).toISOString());
+    // The signal that ends an outage's backoff (central answered another call) must not end this wait.
+    loop.retryNow();
+    await expect.poll(() => attempts.length, { timeout: 3_000 }).toBe(2);
+    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(390);
+    await loop.stop();
   });
 });
