@@ -9,6 +9,12 @@ export interface RetryLoopOptions {
   maxDelayMs?: number;
   /** How often an idle loop looks for work it was not nudged about. */
   idlePollMs?: number;
+  /**
+   * After a nudge, how long to wait for more work to join the same round (0: start at once).
+   * Work that arrives in a steady trickle then goes in one round every so often instead of one
+   * round per item: fewer requests to central, each carrying more.
+   */
+  lingerMs?: number;
   random?: () => number;
   onError?: (error: Error, attempt: number) => void;
 }
@@ -41,11 +47,13 @@ export class RetryLoop {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private nudged = false;
+  private lingering = false;
   private waitAskedByCentral = false;
   private readonly current: RetryLoopStatus = { state: 'stopped', attempt: 0, lastError: null, nextRetryAt: null };
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly idlePollMs: number;
+  private readonly lingerMs: number;
   private readonly random: () => number;
 
   /** `work` runs until nothing is left to do; throwing means "central is away, back off". */
@@ -56,6 +64,7 @@ export class RetryLoop {
     this.baseDelayMs = options.baseDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
     this.idlePollMs = options.idlePollMs ?? 5_000;
+    this.lingerMs = options.lingerMs ?? 0;
     this.random = options.random ?? Math.random;
   }
 
@@ -81,7 +90,7 @@ export class RetryLoop {
   /** New work is waiting: do it now rather than at the next poll (a backoff is not cut short). */
   nudge(): void {
     this.nudged = true;
-    if (this.current.state === 'idle') this.wake?.();
+    if (this.current.state === 'idle' && !this.lingering) this.wake?.();
   }
 
   /** Central answered someone else just now: a backoff waiting for it to return can end. */
@@ -91,6 +100,7 @@ export class RetryLoop {
 
   private async run(): Promise<void> {
     while (this.running) {
+      if (this.nudged && this.lingerMs > 0) await this.linger();
       this.nudged = false;
       try {
         this.current.state = 'working';
@@ -112,6 +122,16 @@ export class RetryLoop {
         this.options.onError?.(error as Error, this.current.attempt);
         await this.sleep(delay);
       }
+    }
+  }
+
+  /** A wait that further nudges do not cut short (they join the round it leads to); stop() does. */
+  private async linger(): Promise<void> {
+    this.lingering = true;
+    try {
+      await this.sleep(this.lingerMs);
+    } finally {
+      this.lingering = false;
     }
   }
 

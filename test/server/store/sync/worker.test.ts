@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay, SyncWorker, type SyncTransport } from '../../../../server/store/sync/worker.js';
 import type { OutboxEvent } from '../../../../server/store/modules/outbox/repository.js';
 import { RetryLoop, retryDelay } from '../../../../server/store/sync/retry-loop.js';
@@ -129,6 +129,49 @@ describe('sync worker', () => {
     worker.nudge();
     await expect.poll(() => central.stored.size).toBe(1);
     await worker.stop();
+  });
+});
+
+describe('gathering', () => {
+  it('sends what arrives within the linger after a nudge in one batch', async () => {
+    const central = new FakeCentral();
+    // Long enough that placing the next two orders (durable commits) cannot outlast it on a slow box.
+    const worker = new SyncWorker({ outbox: t.app.station.outbox, transport: central, clock: t.clock, idlePollMs: 60_000, lingerMs: 2_000 });
+    worker.start();
+    await expect.poll(() => worker.status.state).toBe('idle');
+    for (let i = 0; i < 3; i++) {
+      await placeOrders(1);
+      worker.nudge();
+    }
+    await expect.poll(() => central.stored.size, { timeout: 5_000 }).toBe(3);
+    expect(central.deliveries).toEqual([[1, 2, 3]]);
+    await worker.stop();
+  });
+
+  it('stops at once while lingering, leaving the events for the next start', async () => {
+    const central = new FakeCentral();
+    const worker = new SyncWorker({ outbox: t.app.station.outbox, transport: central, clock: t.clock, idlePollMs: 60_000, lingerMs: 60_000 });
+    worker.start();
+    await expect.poll(() => worker.status.state).toBe('idle');
+    await placeOrders(1);
+    worker.nudge();
+    const started = performance.now();
+    await worker.stop();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(central.deliveries).toEqual([]);
+    expect(t.app.station.outbox.status().backlog).toBe(1);
+  });
+
+  it('does not read the outbox again after a batch shorter than the limit', async () => {
+    await placeOrders(3);
+    const central = new FakeCentral();
+    const outbox = t.app.station.outbox;
+    const reads = vi.spyOn(outbox, 'pending');
+    const worker = new SyncWorker({ outbox, transport: central, clock: t.clock, batchSize: 2 });
+    expect(await worker.drain()).toBe(3);
+    // [1, 2] was full, so there may be more: read again; [3] was short, so that was all.
+    expect(reads).toHaveBeenCalledTimes(2);
+    expect(central.deliveries).toEqual([[1, 2], [3]]);
   });
 });
 
