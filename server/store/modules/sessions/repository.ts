@@ -9,8 +9,9 @@ export interface ShopperIdentity {
 }
 
 /** Sessions looked up recently, by token: every shopper request authenticates, most of them
- * within seconds of the last one. Bounded; the oldest entries go first. */
-const CACHE_LIMIT = 1_000;
+ * within seconds of the last one. Bounded; the least recently used go first, so a store with
+ * more phones than this keeps the ones shopping now and lets go of those that left. */
+export const SESSION_CACHE_LIMIT = 1_000;
 
 export class SessionRepository {
   private readonly cache = new Map<string, { sessionId: string; deviceId: string; lastSeenAt: number }>();
@@ -38,13 +39,17 @@ export class SessionRepository {
   /** The session of a token, only when presented by the device it was issued to. */
   authenticate(token: string, deviceId: string, now: number): ShopperIdentity | null {
     let session = this.cache.get(token);
-    if (!session) {
+    if (session) {
+      // A Map iterates in insertion order: re-inserting makes this the most recently used.
+      this.cache.delete(token);
+      this.cache.set(token, session);
+    } else {
       const row = this.byToken.get(hashToken(token)) as
         | { id: string; deviceId: string; lastSeenAt: number }
         | undefined;
       if (!row) return null;
       session = { sessionId: row.id, deviceId: row.deviceId, lastSeenAt: row.lastSeenAt };
-      if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+      if (this.cache.size >= SESSION_CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(token, session);
     }
     if (session.deviceId !== deviceId) return null;
