@@ -20,10 +20,10 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext }> = a
       },
     },
     async (request, reply) => {
-      const { order, created } = await ctx.orders.checkout(request.shopper!, request.body);
+      const { id, created } = await ctx.orders.checkout(request.shopper!, request.body);
       // The order is committed before central is asked, so a lost answer never loses the order.
-      await ctx.payments.afterCheckout(order.id);
-      return reply.code(created ? 201 : 200).send(ctx.orders.forShopper(request.shopper!, order.id));
+      await ctx.payments.afterCheckout(id);
+      return reply.code(created ? 201 : 200).send(ctx.orders.forShopper(request.shopper!, id));
     },
   );
 
