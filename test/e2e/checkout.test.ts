@@ -59,11 +59,38 @@ describe('scan, check out, see it on the monitor', () => {
     await phone.getByTestId('payment-card').check();
     await screenshot(phone, 'shopper-checkout-ko');
 
-    const placedAt = Date.now();
+    // Timed from the tap on the phone to the card in the monitor's DOM, both taken in the pages on
+    // the machine's clock: Playwright's own click and polling (hundreds of ms on a loaded CI box)
+    // are not the shopper's wait.
+    expect(await monitor.getByTestId('order-card').count()).toBe(0);
+    await monitor.evaluate(() => {
+      const observer = new MutationObserver(() => {
+        if (document.querySelector('[data-testid="order-card"]') === null) return;
+        observer.disconnect();
+        (window as unknown as { orderCardShownAt?: number }).orderCardShownAt = Date.now();
+      });
+      observer.observe(document.body, { childList: true, subtree: true });
+    });
+    await phone.evaluate(() => {
+      document.addEventListener(
+        'click',
+        (event) => {
+          if ((event.target as Element | null)?.closest('[data-testid="place-order"]')) {
+            (window as unknown as { placeOrderTappedAt?: number }).placeOrderTappedAt = Date.now();
+          }
+        },
+        { capture: true },
+      );
+    });
     await phone.getByTestId('place-order').click();
     const card = monitor.getByTestId('order-card').first();
-    await card.waitFor({ timeout: 1000 });
-    const seenAfter = Date.now() - placedAt;
+    await card.waitFor({ timeout: 5000 });
+    const tappedAt = await phone.evaluate(() => (window as unknown as { placeOrderTappedAt?: number }).placeOrderTappedAt);
+    const shownAt = await monitor.evaluate(() => (window as unknown as { orderCardShownAt?: number }).orderCardShownAt);
+    expect(tappedAt).toBeTypeOf('number');
+    expect(shownAt).toBeTypeOf('number');
+    const seenAfter = shownAt! - tappedAt!;
+    expect(seenAfter).toBeGreaterThan(0);
     expect(seenAfter).toBeLessThan(1000);
     expect(await card.getAttribute('data-state')).toBe('placed');
     await phone.getByTestId('order-number').waitFor();
