@@ -20,6 +20,18 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** The pages' DOM as far as the timing probes below use it (this test project has no DOM types). */
+interface ProbeWindow {
+  document: {
+    body: unknown;
+    querySelector(selector: string): unknown;
+    addEventListener(type: 'click', listener: (event: { target: { closest(selector: string): unknown } | null }) => void, options: { capture: boolean }): void;
+  };
+  MutationObserver: new (callback: () => void) => { observe(target: unknown, options: { childList: boolean; subtree: boolean }): void; disconnect(): void };
+  orderCardShownAt?: number;
+  placeOrderTappedAt?: number;
+}
+
 describe('scan, check out, see it on the monitor', () => {
   it('takes an order from a label URL on a phone to the live monitor within a second', async () => {
     const monitorContext = await browser.newContext({ ...STAFF_PC, locale: 'ko-KR' });
@@ -64,20 +76,20 @@ describe('scan, check out, see it on the monitor', () => {
     // are not the shopper's wait.
     expect(await monitor.getByTestId('order-card').count()).toBe(0);
     await monitor.evaluate(() => {
-      const observer = new MutationObserver(() => {
-        if (document.querySelector('[data-testid="order-card"]') === null) return;
+      const page = globalThis as unknown as ProbeWindow;
+      const observer = new page.MutationObserver(() => {
+        if (page.document.querySelector('[data-testid="order-card"]') === null) return;
         observer.disconnect();
-        (window as unknown as { orderCardShownAt?: number }).orderCardShownAt = Date.now();
+        page.orderCardShownAt = Date.now();
       });
-      observer.observe(document.body, { childList: true, subtree: true });
+      observer.observe(page.document.body, { childList: true, subtree: true });
     });
     await phone.evaluate(() => {
-      document.addEventListener(
+      const page = globalThis as unknown as ProbeWindow;
+      page.document.addEventListener(
         'click',
         (event) => {
-          if ((event.target as Element | null)?.closest('[data-testid="place-order"]')) {
-            (window as unknown as { placeOrderTappedAt?: number }).placeOrderTappedAt = Date.now();
-          }
+          if (event.target?.closest('[data-testid="place-order"]')) page.placeOrderTappedAt = Date.now();
         },
         { capture: true },
       );
@@ -85,8 +97,8 @@ describe('scan, check out, see it on the monitor', () => {
     await phone.getByTestId('place-order').click();
     const card = monitor.getByTestId('order-card').first();
     await card.waitFor({ timeout: 5000 });
-    const tappedAt = await phone.evaluate(() => (window as unknown as { placeOrderTappedAt?: number }).placeOrderTappedAt);
-    const shownAt = await monitor.evaluate(() => (window as unknown as { orderCardShownAt?: number }).orderCardShownAt);
+    const tappedAt = await phone.evaluate(() => (globalThis as unknown as ProbeWindow).placeOrderTappedAt);
+    const shownAt = await monitor.evaluate(() => (globalThis as unknown as ProbeWindow).orderCardShownAt);
     expect(tappedAt).toBeTypeOf('number');
     expect(shownAt).toBeTypeOf('number');
     const seenAfter = shownAt! - tappedAt!;
