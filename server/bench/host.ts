@@ -4,6 +4,7 @@
 // project is benched on, runs of the same code differ twofold in p99; printed beside each window,
 // these say whether a run was disturbed. Elsewhere (no /proc) there is nothing to read.
 import { readFileSync } from 'node:fs';
+import { sleep } from './load.js';
 
 export interface CpuTicks {
   /** Ticks the hypervisor ran something else while a vCPU wanted to run (all CPUs). */
@@ -73,4 +74,15 @@ export function describeWindow(who: string, from: HostSample | null, to: HostSam
     line += `; its main thread ran ${ran.toFixed(1)} % of the window and waited for a CPU ${waited.toFixed(1)} %`;
   }
   return line;
+}
+
+/**
+ * Samples the host (and `pid`'s main thread) when a measured window opens and when it closes,
+ * both as performance.now() times, and describes the window between.
+ */
+export async function hostWindow(who: string, pid: number, opensAt: number, closesAt: number): Promise<string> {
+  await sleep(Math.max(0, opensAt - performance.now()));
+  const from = sampleHost(pid);
+  await sleep(Math.max(0, closesAt - performance.now()));
+  return describeWindow(who, from, sampleHost(pid));
 }

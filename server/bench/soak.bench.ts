@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startChildServer, type ChildServer } from './child.js';
 import { centralView, staffSignIn, stationView, waitForDrain } from './faults.js';
-import { describeWindow, sampleHost, type HostSample } from './host.js';
+import { hostWindow } from './host.js';
 import { HttpClient } from './http.js';
 import { seededRandom, sleep } from './load.js';
 // Not soak-station.ts: every bench run loads this file, the store server only its child needs.
@@ -146,12 +146,11 @@ async function soakStore(
     const started = performance.now();
     let sampling = true;
     const windowEnd = started + warmupMs + durationMs;
-    const host: { from: HostSample | null; to: HostSample | null } = { from: null, to: null };
+    const host = hostWindow('store window', store.pid, started + warmupMs, windowEnd);
     const sampler = (async () => {
       await sleep(Math.max(0, warmupMs - 1_000));
       samples.push(await memory());
       await sleep(Math.max(0, started + warmupMs - performance.now()));
-      host.from = sampleHost(store.pid);
       while (sampling && performance.now() + SAMPLE_EVERY_MS < windowEnd) {
         await sleep(SAMPLE_EVERY_MS);
         samples.push(await memory(false));
@@ -159,7 +158,6 @@ async function soakStore(
       // Taken even if the shoppers are already winding down; not when the bench was interrupted.
       if (ctx.signal.aborted) return;
       await sleep(Math.max(0, windowEnd - performance.now()));
-      host.to = sampleHost(store.pid);
       samples.push(await memory());
     })();
     let result: SoakResult;
@@ -204,7 +202,7 @@ async function soakStore(
       `  store memory (MB): after GC ${mb(first.rss)}/${mb(first.heapUsed!)} → ${mb(last.rss)}/${mb(last.heapUsed!)} (rss/heap); ` +
         `RSS every ${SAMPLE_EVERY_MS / 1000} s ${inWindow.map((s) => mb(s.rss)).join(' ')}`,
     );
-    ctx.log(`  ${describeWindow('store window', host.from, host.to)}`);
+    if (!ctx.signal.aborted) ctx.log(`  ${await host}`);
     ctx.log(`  in-memory counts before the shoppers: ${JSON.stringify(before.counts)}`);
     ctx.log(`  at the end of the window:            ${JSON.stringify(last.counts)}`);
     ctx.log(`  after every shopper left:            ${JSON.stringify(after.counts)}`);
@@ -303,13 +301,7 @@ async function soakFloor(ctx: BenchContext, floor: ChildServer<object>, warmupMs
   });
   const rssSamples: number[] = [];
   let sampling = true;
-  const host: { from: HostSample | null; to: HostSample | null } = { from: null, to: null };
-  const hostWindow = (async () => {
-    await sleep(warmupMs);
-    host.from = sampleHost(floor.pid);
-    await sleep(Math.max(0, stopAt - performance.now()));
-    host.to = sampleHost(floor.pid);
-  })();
+  const host = hostWindow('floor window', floor.pid, measureFrom, stopAt);
   const sampler = (async () => {
     await sleep(warmupMs);
     // Inside the measured window only, as for the store: not the wind-down after it.
@@ -370,8 +362,7 @@ async function soakFloor(ctx: BenchContext, floor: ChildServer<object>, warmupMs
       `server CPU ${Math.round(cpuPerRequest)} µs/request, generator event-loop delay p99 ${(stalls.percentile(99) / 1e6).toFixed(1)} ms, ` +
       `RSS (MB) ${rssSamples.map((r) => mb(r)).join(' ')}`,
   );
-  if (!ctx.signal.aborted) await hostWindow;
-  ctx.log(`  ${describeWindow('floor window', host.from, host.to)}`);
+  if (!ctx.signal.aborted) ctx.log(`  ${await host}`);
   return { cpuPerRequest, scanP99, apiP99, requestsPerS: ops / (durationMs / 1000), rssGrowthPct };
 }
 
