@@ -53,6 +53,8 @@ export class LeaseKeeper {
     this.beating = true;
     try {
       for (const [id, lease] of [...this.held]) {
+        // stop() may come while this beat awaits an earlier renewal; the rest must not renew.
+        if (this.stopped) return;
         try {
           if (!(await lease.renew()) && this.held.delete(id)) {
             // The work's own writes are fenced by its lease, so it cannot book over the taker's.
