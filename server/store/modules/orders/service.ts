@@ -139,13 +139,23 @@ export class OrderService {
     if (!row || row.session_id !== shopper.sessionId) {
       throw new AppError(404, 'order_not_found', 'No such order.');
     }
-    return this.shopperView(id);
+    return shopperOrder(this.staffView(id, row));
+  }
+
+  /**
+   * The shopper's copy of an order event's view, or null when the order is another session's (a
+   * phone's feed hears every order of its device). The event carries the whole staff view as of
+   * its commit, so only the owner is read, not the view's five queries again.
+   */
+  eventForShopper(shopper: ShopperIdentity, view: StaffOrder): Order | null {
+    const owner = statement(this.db, 'SELECT session_id FROM orders WHERE id = ?').get(view.id) as { session_id: string } | undefined;
+    return owner?.session_id === shopper.sessionId ? shopperOrder(view) : null;
   }
 
   listForShopper(shopper: ShopperIdentity): Order[] {
     const ids = statement(this.db, 'SELECT id FROM orders WHERE session_id = ? ORDER BY created_at DESC, number DESC LIMIT 100')
       .all(shopper.sessionId) as { id: string }[];
-    return ids.map((row) => this.shopperView(row.id));
+    return ids.map((row) => shopperOrder(this.staffView(row.id)));
   }
 
   /**
@@ -290,13 +300,7 @@ export class OrderService {
     return statement(this.db, 'SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined;
   }
 
-  private shopperView(id: string): Order {
-    const { deviceId: _deviceId, overrides: _overrides, holdCause: _holdCause, ...order } = this.staffView(id);
-    return order;
-  }
-
-  private staffView(id: string): StaffOrder {
-    const row = this.row(id);
+  private staffView(id: string, row = this.row(id)): StaffOrder {
     if (!row) throw new AppError(404, 'order_not_found', 'No such order.');
     const items = statement(this.db, 'SELECT sku, name, unit_price, quantity FROM order_items WHERE order_id = ? ORDER BY line')
       .all(id) as ItemRow[];
@@ -307,6 +311,12 @@ export class OrderService {
       row.hold === 'step_up' && statement(this.db, "SELECT 1 FROM approval_dialogues WHERE order_id = ? AND status = 'expired'").get(id) !== undefined;
     return buildStaffView(row, this.payments.forOrder(id), items, overrides, holdCause(row, expired));
   }
+}
+
+/** What the shopper sees of an order: the staff view without the device, the lifted holds and the hold's cause. */
+function shopperOrder(view: StaffOrder): Order {
+  const { deviceId: _deviceId, overrides: _overrides, holdCause: _holdCause, ...order } = view;
+  return order;
 }
 
 /** An ID-check hold on an order whose identity questions expired unanswered (approval gate's expiredDecision). */

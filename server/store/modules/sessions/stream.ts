@@ -4,6 +4,7 @@
 // the kiosk went back to its attract screen). Nothing of other shoppers passes.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { StationContext } from '../../context.js';
+import type { StaffOrder } from '../../schemas.js';
 import { requireShopper } from '../../plugins/auth.js';
 import { inOrder, streamsClosedOnShutdown } from '../../plugins/streams.js';
 
@@ -28,13 +29,10 @@ export const shopperStreamRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContex
         send('cart', { cart: ctx.carts.view(shopper.sessionId) });
       });
       const unsubscribeHub = ctx.hub.subscribeDevice(shopper.deviceId, (event) => {
-        const data = event.data as { id?: string; deviceId?: string };
         if (event.type === 'order.placed' || event.type === 'order.updated') {
-          try {
-            send('order', { order: ctx.orders.forShopper(shopper, data.id!) });
-          } catch {
-            // An order of another session of the same phone: not this session's to see.
-          }
+          // Null for an order of another session of the same phone: not this session's to see.
+          const order = ctx.orders.eventForShopper(shopper, event.data as StaffOrder);
+          if (order) send('order', { order });
         } else if (event.type === 'presence.proof') {
           const status = ctx.presence.shopperStatus(shopper.sessionId, shopper.deviceId);
           send('presence', { proven: status.proven, lastProof: status.lastProof });
