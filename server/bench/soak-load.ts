@@ -204,9 +204,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   };
 
   /** The phone app's live feed, open for the whole visit as the shopper app keeps it. */
-  const openFeed = async (session: Session): Promise<MonitorConnection | null> => {
+  const openFeed = async (session: Session, onFrame: (type: string, data: string) => void = () => undefined): Promise<MonitorConnection | null> => {
     try {
-      return await http.openEvents('/api/shopper/events', session.headers, () => undefined);
+      return await http.openEvents('/api/shopper/events', session.headers, onFrame);
     } catch (error) {
       fail(`shopper feed: ${(error as Error).message}`);
       return null;
@@ -216,7 +216,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const phoneVisit = async (index: number) => {
     const session = await newSession();
     if (!session) return;
-    const feed = await openFeed(session);
+    // The app learns that the station heard the phone from its feed's presence frame; it never polls.
+    let proven = false;
+    let heard: () => void = () => undefined;
+    const feed = await openFeed(session, (type, data) => {
+      if (type === 'presence' && (JSON.parse(data) as { proven: boolean }).proven) {
+        proven = true;
+        heard();
+      }
+    });
     const address = `soak-phone-${index}-${session.sessionId.slice(0, 8)}`;
     let beaconOn = false;
     const key = session.sessionId.slice(0, 8);
@@ -260,16 +268,18 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       }
       if (lines.length === 0 || o.signal.aborted) return;
       // The app waits for the station to have heard the phone before it offers to pay.
-      const until = performance.now() + PRESENCE_WAIT_MS;
-      for (;;) {
-        const status = await request('presence', '/api/presence', { headers: session.headers });
-        if (!status) return;
-        if ((JSON.parse(status.body) as { proven: boolean }).proven) break;
-        if (performance.now() > until) {
-          fail(`presence not proven within ${PRESENCE_WAIT_MS} ms of advertising`);
+      if (!proven) {
+        await new Promise<void>((resolve) => {
+          const timeout = setTimeout(resolve, PRESENCE_WAIT_MS);
+          heard = () => {
+            clearTimeout(timeout);
+            resolve();
+          };
+        });
+        if (!proven) {
+          fail(`presence not proven on the phone's feed within ${PRESENCE_WAIT_MS} ms of the last scan`);
           return;
         }
-        await sleep(250);
       }
       await checkout(session, 'phone');
       result.phoneVisits++;
