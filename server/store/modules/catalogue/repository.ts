@@ -9,6 +9,7 @@ import {
   type CatalogueIssue,
   type CatalogueRow,
 } from './validate.js';
+import { CatalogueSearchIndex, type SearchableProduct } from './search-index.js';
 
 export interface Product {
   sku: string;
@@ -75,6 +76,11 @@ interface ProductRow {
   tags: string | null;
 }
 
+// Exact and prefix SKU hits first; @exact, @prefix and @limit are bound by search().
+const SEARCH_ORDER = `
+  ORDER BY (p.sku = @exact COLLATE NOCASE) DESC, (p.sku LIKE @prefix ESCAPE '\\') DESC, p.name, p.sku
+  LIMIT @limit`;
+
 // group_concat's order is unspecified, so tags are sorted after reading.
 const SELECT_PRODUCT = `
   SELECT p.sku, p.name, p.price, p.currency, p.image, p.extra,
@@ -83,6 +89,8 @@ const SELECT_PRODUCT = `
 
 export class CatalogueRepository {
   private readonly statements;
+  /** Built on the first search and again after any change to the products (catalogue_version). */
+  private index: { version: number; index: CatalogueSearchIndex } | undefined;
 
   constructor(
     private readonly db: Db,
@@ -109,9 +117,14 @@ export class CatalogueRepository {
         WHERE p.sku LIKE @prefix ESCAPE '\\'
            OR p.name LIKE @infix ESCAPE '\\'
            OR p.name_en LIKE @infix ESCAPE '\\'
-        ORDER BY (p.sku = @exact COLLATE NOCASE) DESC, (p.sku LIKE @prefix ESCAPE '\\') DESC,
-                 p.name, p.sku
-        LIMIT @limit`),
+        ${SEARCH_ORDER}`),
+      // The same order over the best matches the search index chose.
+      searchAmong: db.prepare(`
+        ${SELECT_PRODUCT}
+        WHERE p.sku IN (SELECT value FROM json_each(@skus))
+        ${SEARCH_ORDER}`),
+      searchable: db.prepare('SELECT sku, name, name_en AS nameEn FROM products'),
+      version: db.prepare('SELECT version FROM catalogue_version').pluck(),
       first: db.prepare(`${SELECT_PRODUCT} ORDER BY p.sku LIMIT ?`),
     };
   }
@@ -194,16 +207,23 @@ export class CatalogueRepository {
   search(query: string, limit = 20): Product[] {
     const n = Math.max(1, Math.min(Math.trunc(limit) || 20, 100));
     const q = query.trim();
-    const rows =
-      q === ''
-        ? this.statements.first.all(n)
-        : this.statements.search.all({
-            exact: q,
-            prefix: `${escapeLike(q)}%`,
-            infix: `%${escapeLike(q)}%`,
-            limit: n,
-          });
+    if (q === '') return (this.statements.first.all(n) as ProductRow[]).map(fromDbRow);
+    const order = { exact: q, prefix: `${escapeLike(q)}%`, limit: n };
+    const best = this.searchIndex().top(q, n);
+    if (best?.length === 0) return [];
+    const rows = best
+      ? this.statements.searchAmong.all({ ...order, skus: JSON.stringify(best) })
+      : this.statements.search.all({ ...order, infix: `%${escapeLike(q)}%` });
     return (rows as ProductRow[]).map(fromDbRow);
+  }
+
+  /** One read of the version per search; a change anywhere (an import by the CLI too) rebuilds. */
+  private searchIndex(): CatalogueSearchIndex {
+    const version = this.statements.version.get() as number;
+    if (this.index?.version !== version) {
+      this.index = { version, index: new CatalogueSearchIndex(this.statements.searchable.all() as SearchableProduct[]) };
+    }
+    return this.index.index;
   }
 
   count(): number {

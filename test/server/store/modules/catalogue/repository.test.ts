@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../../../server/store/db.js';
 import { ManualClock } from '../../../../../server/store/clock.js';
@@ -197,6 +198,69 @@ describe('CatalogueRepository', () => {
       expect(repo.search('', 2)).toHaveLength(2);
       expect(repo.search('  ', 100)).toHaveLength(5);
       expect(repo.search('없는상품')).toEqual([]);
+    });
+
+    it('answers exactly as a LIKE scan of every product would, for any catalogue and query', () => {
+      // What search() ran before the index: the reference the index must agree with, row for row.
+      const scan = db.prepare(`
+        SELECT p.sku FROM products p
+        WHERE p.sku LIKE @prefix ESCAPE '\\' OR p.name LIKE @infix ESCAPE '\\' OR p.name_en LIKE @infix ESCAPE '\\'
+        ORDER BY (p.sku = @exact COLLATE NOCASE) DESC, (p.sku LIKE @prefix ESCAPE '\\') DESC, p.name, p.sku
+        LIMIT @limit`);
+      const like = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
+      const reference = (q: string, limit: number) =>
+        scan.all({ exact: q, prefix: `${like(q)}%`, infix: `%${like(q)}%`, limit }).map((row) => (row as { sku: string }).sku);
+      // É/é: LIKE folds ASCII only; 😀 and \ue000: UTF-16 and SQLite's code-point order disagree on them.
+      const letters = fc.constantFrom(...'aAbBsSnNkKÉé01_-%우유새깡바나 '.split(''), '😀', '\ue000');
+      const text = (max: number) => fc.array(letters, { minLength: 1, maxLength: max }).map((chars) => chars.join(''));
+      const skuText = fc
+        .tuple(fc.constantFrom(...'aAbBsSnNkK01'.split('')), fc.array(fc.constantFrom(...'aAbBsSnNkK01_-.'.split('')), { maxLength: 5 }))
+        .map(([first, rest]) => first + rest.join(''));
+      const catalogue = fc.uniqueArray(fc.record({ sku: skuText, name: text(12), nameEn: fc.option(text(10), { nil: undefined }) }), {
+        minLength: 1,
+        maxLength: 40,
+        selector: (p) => p.sku,
+      });
+      const flipCase = (q: string) => q.replace(/[a-z]/gi, (c, i: number) => (i % 2 ? c.toUpperCase() : c.toLowerCase()));
+      fc.assert(
+        fc.property(catalogue, fc.array(text(4), { minLength: 1, maxLength: 8 }), (products, randomQueries) => {
+          db.exec('DELETE FROM product_tags; DELETE FROM products');
+          const imported = products.filter((p) => p.name.trim() !== '' && (p.nameEn === undefined || p.nameEn.trim() !== ''));
+          if (imported.length === 0) return;
+          repo.importRows(imported.map((p) => ({ ...product(p.sku, 100), name: p.name, extra: p.nameEn === undefined ? {} : { name_en: p.nameEn } })));
+          const stored = db.prepare('SELECT sku, name, name_en FROM products').all() as { sku: string; name: string; name_en: string | null }[];
+          // Substrings of what is stored, case flipped, as a shopper would type them, and random text.
+          const taken = stored.flatMap((p) => [p.sku.slice(0, 3), p.name.slice(1, 4), p.name_en?.slice(2, 5) ?? ''].map(flipCase));
+          for (const q of [...randomQueries, ...taken].map((t) => t.trim()).filter((t) => t !== '')) {
+            // 3: fewer than the hits, so which ones make the cut is tested too.
+            for (const limit of [100, 3]) expect(repo.search(q, limit).map((p) => p.sku), q).toEqual(reference(q, limit));
+          }
+        }),
+        { numRuns: 60, seed: 0x5ea4c },
+      );
+    });
+
+    it('keeps the database’s order of names past U+FFFF when choosing which hits make the limit', () => {
+      // SQLite sorts text by code point: U+E000 before U+1F600. UTF-16 code units say the opposite.
+      repo.importRows([
+        { ...product('X-2', 100), name: 'ab😀' },
+        { ...product('X-1', 100), name: 'ab\ue000' },
+      ]);
+      expect(repo.search('ab', 1).map((p) => p.sku)).toEqual(['X-1']);
+      expect(repo.search('ab', 2).map((p) => p.sku)).toEqual(['X-1', 'X-2']);
+    });
+
+    it('sees every change to the products, an import by another connection too', () => {
+      expect(repo.search('새우').map((p) => p.sku)).toEqual(['SNK-001']);
+      repo.upsert({ ...product('SNK-003', 900), name: '새우탕면' });
+      expect(repo.search('새우').map((p) => p.sku)).toEqual(['SNK-001', 'SNK-003']);
+      repo.upsert({ ...product('SNK-001', 1800), name: '농심 감자깡' });
+      expect(repo.search('새우').map((p) => p.sku)).toEqual(['SNK-003']);
+      // The CLI's importer writes through its own connection while the station serves.
+      const cli = new CatalogueRepository(openDatabase(join(dir, 'station.db')), clock);
+      cli.upsert({ ...product('SNK-004', 700), name: '새우볶음밥', extra: { name_en: 'Shrimp Fried Rice' } });
+      expect(repo.search('새우').map((p) => p.sku)).toEqual(['SNK-004', 'SNK-003']);
+      expect(repo.search('fried').map((p) => p.sku)).toEqual(['SNK-004']);
     });
 
     it('lists every product in sku order', () => {
