@@ -260,7 +260,8 @@ function rowOf(row: CatalogueRow): { row?: number } {
   return row.row === undefined ? {} : { row: row.row };
 }
 
-function escapeLike(text: string): string {
+/** The text as a LIKE pattern that matches it literally (ESCAPE '\\'). */
+export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

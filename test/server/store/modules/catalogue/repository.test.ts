@@ -9,6 +9,7 @@ import { ManualClock } from '../../../../../server/store/clock.js';
 import {
   CatalogueError,
   CatalogueRepository,
+  escapeLike,
   TagConflictError,
   type ProductInput,
 } from '../../../../../server/store/modules/catalogue/repository.js';
@@ -207,9 +208,8 @@ describe('CatalogueRepository', () => {
         WHERE p.sku LIKE @prefix ESCAPE '\\' OR p.name LIKE @infix ESCAPE '\\' OR p.name_en LIKE @infix ESCAPE '\\'
         ORDER BY (p.sku = @exact COLLATE NOCASE) DESC, (p.sku LIKE @prefix ESCAPE '\\') DESC, p.name, p.sku
         LIMIT @limit`);
-      const like = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
       const reference = (q: string, limit: number) =>
-        scan.all({ exact: q, prefix: `${like(q)}%`, infix: `%${like(q)}%`, limit }).map((row) => (row as { sku: string }).sku);
+        scan.all({ exact: q, prefix: `${escapeLike(q)}%`, infix: `%${escapeLike(q)}%`, limit }).map((row) => (row as { sku: string }).sku);
       // É/é: LIKE folds ASCII only; 😀 and \ue000: UTF-16 and SQLite's code-point order disagree on them.
       const letters = fc.constantFrom(...'aAbBsSnNkKÉé01_-%우유새깡바나 '.split(''), '😀', '\ue000');
       const text = (max: number) => fc.array(letters, { minLength: 1, maxLength: max }).map((chars) => chars.join(''));
