@@ -15,6 +15,8 @@ export interface ChildServer<T> {
   pid: number;
   /** The child's own CPU time so far (all its threads), in microseconds. */
   cpuUsage(): Promise<number>;
+  /** A message on the IPC channel, for children that take more than 'cpu'. */
+  send(message: string): void;
   stop(): Promise<void>;
 }
 
@@ -44,7 +46,7 @@ const TSX_LOADER = import.meta.resolve('tsx');
 export async function startChildServer<T>(
   entry: URL,
   args: string[],
-  options: { name: string; cpuProfDir?: string; timeoutMs?: number } = { name: 'child' },
+  options: { name: string; cpuProfDir?: string; timeoutMs?: number; onMessage?: (message: unknown) => void } = { name: 'child' },
 ): Promise<ChildServer<T>> {
   installExitHook();
   const tempDir = mkdtempSync(join(tmpdir(), `omni-bench-${options.name}-`));
@@ -102,6 +104,7 @@ export async function startChildServer<T>(
   child.on('message', (message) => {
     const reply = message as { cpu?: number };
     if (typeof reply.cpu === 'number') cpuWaiters.shift()?.(reply.cpu);
+    else options.onMessage?.(message);
   });
 
   let stopping: Promise<void> | undefined;
@@ -116,6 +119,9 @@ export async function startChildServer<T>(
           if (error) reject(error);
         });
       });
+    },
+    send(message) {
+      if (child.connected) child.send(message);
     },
     stop() {
       stopping ??= (async () => {

@@ -14,6 +14,12 @@ export class BenchAborted extends Error {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Milliseconds on CLOCK_MONOTONIC, which every process on the machine reads alike (performance.now()
+ * counts from each process's own start): for times taken in one process and compared in another.
+ */
+export const monotonicMs = (): number => Number(process.hrtime.bigint() / 1000n) / 1000;
+
 export interface OpenLoopOptions {
   /** Requests per second across all slots. */
   rate: number;

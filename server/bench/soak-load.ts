@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HttpClient, type HttpResult, type MonitorConnection } from './http.js';
-import { seededRandom, sleep } from './load.js';
+import { monotonicMs, seededRandom, sleep } from './load.js';
 
 /** The soak station's store id and staff PIN (server/bench/soak-station.ts sets it up). */
 export const SOAK_STORE_ID = 'SOAK-0001';
@@ -43,7 +43,31 @@ export interface SoakOptions {
   signal: AbortSignal;
   seed?: number;
   log?(message: string): void;
+  /**
+   * Follows the staff monitor's stream and reports each frame with its arrival on monotonicMs().
+   * The bench opens it in a process of its own (server/bench/remote-monitor.ts); by default it
+   * shares this process's event loop with the phones.
+   */
+  openMonitor?: StaffMonitorOpener;
 }
+
+export type StaffMonitorOpener = (
+  url: string,
+  path: string,
+  headers: Record<string, string>,
+  onEvent: (type: string, data: string, receivedAt: number) => void,
+) => Promise<{ close(): unknown }>;
+
+const monitorInProcess: StaffMonitorOpener = async (url, path, headers, onEvent) => {
+  const client = new HttpClient(url, 1);
+  const stream = await client.openEvents(path, headers, (type, data) => onEvent(type, data, monotonicMs()));
+  return {
+    close() {
+      stream.close();
+      client.close();
+    },
+  };
+};
 
 export interface AcknowledgedOrder {
   orderId: string;
@@ -60,6 +84,11 @@ export interface SoakResult {
   firstErrors: string[];
   /** ms from a scan's send to its cart.activity frame on the monitor, after warm-up. */
   scanToMonitor: number[];
+  /**
+   * The same, seen by a second monitor in this process, when the first is elsewhere (`openMonitor`):
+   * the difference is what the generator's own event loop adds.
+   */
+  scanToMonitorInProcess: number[];
   /** ms per shopper and kiosk request, after warm-up. */
   api: number[];
   /** The same, by what the request was for ('scan', 'checkout', …): where the API p99 comes from. */
@@ -99,6 +128,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     errors: 0,
     firstErrors: [],
     scanToMonitor: [],
+    scanToMonitorInProcess: [],
     apiByKind: {},
     api: [],
     tapToKiosk: [],
@@ -148,24 +178,26 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     return answer;
   };
 
-  // Scan → monitor: the frame can arrive before or after the scan's answer, which tells the count.
-  const framesSeen = new Map<string, number>();
-  const scansAwaiting = new Map<string, number>();
   const staff = await http.request('/api/staff/session', { method: 'POST', json: { pin: o.pin } });
   const staffCookie = cookieOf(staff, 'omni_staff');
   if (staff.status !== 200 || !staffCookie) throw new Error(`staff sign-in answered ${staff.status}: ${staff.body}`);
-  const monitor = await http.openEvents('/api/staff/events', { cookie: staffCookie }, (type, data) => {
-    result.monitorFrames[type] = (result.monitorFrames[type] ?? 0) + 1;
-    if (type !== 'cart.activity') return;
-    const { session, count } = JSON.parse(data) as { session: string; count: number };
-    const key = `${session}:${count}`;
-    const sent = scansAwaiting.get(key);
-    if (sent === undefined) framesSeen.set(key, performance.now());
-    else {
-      scansAwaiting.delete(key);
-      if (sent >= measureFrom) result.scanToMonitor.push(performance.now() - sent);
-    }
-  });
+  const onMonitor = new ScanMatcher(result.scanToMonitor);
+  const monitors = [
+    await (o.openMonitor ?? monitorInProcess)(o.url, '/api/staff/events', { cookie: staffCookie }, (type, data, receivedAt) => {
+      result.monitorFrames[type] = (result.monitorFrames[type] ?? 0) + 1;
+      if (type === 'cart.activity') onMonitor.frame(data, receivedAt);
+    }),
+  ];
+  const matchers = [onMonitor];
+  if (o.openMonitor) {
+    const inProcess = new ScanMatcher(result.scanToMonitorInProcess);
+    matchers.push(inProcess);
+    monitors.push(
+      await monitorInProcess(o.url, '/api/staff/events', { cookie: staffCookie }, (type, data, receivedAt) => {
+        if (type === 'cart.activity') inProcess.frame(data, receivedAt);
+      }),
+    );
+  }
 
   const newSession = async () => {
     const deviceId = `soak-${randomUUID()}`;
@@ -239,18 +271,13 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       for (let i = 0; i < scans && running(); i++) {
         await think();
         const label = o.labels[Math.floor(random() * o.labels.length)]!;
-        const sent = performance.now();
+        const measured = performance.now() >= measureFrom;
+        const sentAt = monotonicMs();
         const scanned = await request('scan', '/api/cart/scan', { method: 'POST', headers: session.headers, json: { code: label } });
         if (!scanned) continue;
         const { count, added } = JSON.parse(scanned.body) as { count: number; added: { sku: string } };
         if (!lines.includes(added.sku)) lines.push(added.sku);
-        const frame = `${key}:${count}`;
-        const seenAt = framesSeen.get(frame);
-        if (seenAt === undefined) scansAwaiting.set(frame, sent);
-        else {
-          framesSeen.delete(frame);
-          if (sent >= measureFrom) result.scanToMonitor.push(seenAt - sent);
-        }
+        for (const matcher of matchers) matcher.scan(`${key}:${count}`, sentAt, measured);
         // Now and then the shopper looks at the cart, changes a quantity or takes a line out.
         const roll = random();
         if (roll < 0.15) await request('cart', '/api/cart', { headers: session.headers });
@@ -285,13 +312,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       result.phoneVisits++;
     } finally {
       if (beaconOn) await o.devices.stopBeacon(address).catch((error: Error) => fail(`stop beacon: ${error.message}`));
+      // Its last scans' frames may still be on their way from the monitor: the end of the run
+      // counts what never came.
       feed?.close();
-      for (const k of scansAwaiting.keys()) {
-        if (k.startsWith(`${key}:`)) {
-          scansAwaiting.delete(k);
-          result.unseenScans++;
-        }
-      }
     }
   };
 
@@ -402,16 +425,51 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     clearInterval(progress);
     // Frames still in flight for the last scans get a moment to arrive.
     const drainUntil = performance.now() + 2_000;
-    while (scansAwaiting.size > 0 && performance.now() < drainUntil) await sleep(20);
-    result.unseenScans += scansAwaiting.size;
+    while (matchers.some((m) => m.awaiting > 0) && performance.now() < drainUntil) await sleep(20);
+    result.unseenScans += onMonitor.awaiting;
     result.elapsedMs = performance.now() - start;
     stalls.disable();
     result.generatorDelayP99Ms = stalls.percentile(99) / 1e6;
-    monitor.close();
+    for (const monitor of monitors) await monitor.close();
     for (const screen of kiosks) screen.stream.close();
     http.close();
   }
   return result;
+}
+
+/**
+ * Pairs each scan with its cart.activity frame, whichever arrives first (the frame can beat the
+ * scan's answer, which tells the count); both times on monotonicMs().
+ */
+class ScanMatcher {
+  private readonly framesSeen = new Map<string, number>();
+  private readonly scansAwaiting = new Map<string, { sentAt: number; measured: boolean }>();
+
+  constructor(private readonly latencies: number[]) {}
+
+  get awaiting(): number {
+    return this.scansAwaiting.size;
+  }
+
+  frame(data: string, receivedAt: number): void {
+    const { session, count } = JSON.parse(data) as { session: string; count: number };
+    const key = `${session}:${count}`;
+    const scan = this.scansAwaiting.get(key);
+    if (scan === undefined) this.framesSeen.set(key, receivedAt);
+    else {
+      this.scansAwaiting.delete(key);
+      if (scan.measured) this.latencies.push(receivedAt - scan.sentAt);
+    }
+  }
+
+  scan(key: string, sentAt: number, measured: boolean): void {
+    const seenAt = this.framesSeen.get(key);
+    if (seenAt === undefined) this.scansAwaiting.set(key, { sentAt, measured });
+    else {
+      this.framesSeen.delete(key);
+      if (measured) this.latencies.push(seenAt - sentAt);
+    }
+  }
 }
 
 function cookieOf(answer: HttpResult, name: string): string | undefined {

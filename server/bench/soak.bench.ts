@@ -16,7 +16,8 @@ import { startChildServer, type ChildServer } from './child.js';
 import { centralView, staffSignIn, stationView, waitForDrain } from './faults.js';
 import { hostWindow } from './host.js';
 import { HttpClient } from './http.js';
-import { seededRandom, sleep } from './load.js';
+import { monotonicMs, seededRandom, sleep } from './load.js';
+import { openRemoteMonitor } from './remote-monitor.js';
 // Not soak-station.ts: every bench run loads this file, the store server only its child needs.
 import { runSoak, SOAK_STORE_ID, type SoakDevices, type SoakResult } from './soak-load.js';
 import { percentile, ratio, roundSignificant } from './stats.js';
@@ -177,6 +178,10 @@ async function soakStore(
         devices,
         signal: ctx.signal,
         log: ctx.log,
+        // The staff monitor is a PC of its own in a store: here a process of its own, so that its
+        // frames do not wait behind the phones' work in this one.
+        // A second monitor in this process prints what the phones' event loop would add.
+        openMonitor: (url, path, headers, onEvent) => openRemoteMonitor(url, path, headers, onEvent, { cpuProfDir: ctx.cpuProfDir }),
       });
     } finally {
       sampling = false;
@@ -245,7 +250,8 @@ async function soakStore(
     const scanP99 = percentile(result.scanToMonitor, 99);
     const apiP99 = percentile(result.api, 99);
     ctx.log(
-      `  store: scan → monitor p99 ${scanP99.toFixed(2)} ms over ${result.scanToMonitor.length} scans, API p99 ${apiP99.toFixed(2)} ms over ${result.api.length} requests`,
+      `  store: scan → monitor p99 ${scanP99.toFixed(2)} ms over ${result.scanToMonitor.length} scans (monitor in its own process; ` +
+        `${percentile(result.scanToMonitorInProcess, 99).toFixed(2)} ms seen from the phones' process), API p99 ${apiP99.toFixed(2)} ms over ${result.api.length} requests`,
     );
     const byKind = Object.entries(result.apiByKind)
       .sort((x, y) => y[1].length - x[1].length)
@@ -279,8 +285,9 @@ async function soakFloor(ctx: BenchContext, floor: ChildServer<object>, warmupMs
   const stopAt = measureFrom + durationMs;
   const scans: number[] = [];
   const api: number[] = [];
+  // Scan send and frame arrival on monotonicMs(): the monitor stamps its frames in its own process.
   const seen = new Map<string, number>();
-  const awaiting = new Map<string, number>();
+  const awaiting = new Map<string, { sentAt: number; measured: boolean }>();
   let ops = 0;
   let sentAll = 0;
   let errors = 0;
@@ -288,17 +295,23 @@ async function soakFloor(ctx: BenchContext, floor: ChildServer<object>, warmupMs
   const stalls = monitorEventLoopDelay({ resolution: 5 });
   stalls.enable();
   const cpuBefore = await floor.cpuUsage();
-  const monitor = await http.openEvents('/events', {}, (type, data) => {
-    if (type !== 'cart.activity') return;
-    const { session, count } = JSON.parse(data) as { session: string; count: number };
-    const key = `${session}:${count}`;
-    const sent = awaiting.get(key);
-    if (sent === undefined) seen.set(key, performance.now());
-    else {
-      awaiting.delete(key);
-      if (sent >= measureFrom) scans.push(performance.now() - sent);
-    }
-  });
+  const monitor = await openRemoteMonitor(
+    floor.info.url,
+    '/events',
+    {},
+    (type, data, receivedAt) => {
+      if (type !== 'cart.activity') return;
+      const { session, count } = JSON.parse(data) as { session: string; count: number };
+      const key = `${session}:${count}`;
+      const scan = awaiting.get(key);
+      if (scan === undefined) seen.set(key, receivedAt);
+      else {
+        awaiting.delete(key);
+        if (scan.measured) scans.push(receivedAt - scan.sentAt);
+      }
+    },
+    { cpuProfDir: ctx.cpuProfDir },
+  );
   const rssSamples: number[] = [];
   let sampling = true;
   const host = hostWindow('floor window', floor.pid, measureFrom, stopAt);
@@ -322,6 +335,7 @@ async function soakFloor(ctx: BenchContext, floor: ChildServer<object>, warmupMs
         while (performance.now() < stopAt && !ctx.signal.aborted) {
           await think();
           const sent = performance.now();
+          const sentAt = monotonicMs();
           sentAll++;
           try {
             const answer = await http.request('/scan', { method: 'POST', headers, json: { code: codes[Math.floor(random() * codes.length)] } });
@@ -335,10 +349,10 @@ async function soakFloor(ctx: BenchContext, floor: ChildServer<object>, warmupMs
             }
             const key = `${token.slice(0, 8)}:${(JSON.parse(answer.body) as { count: number }).count}`;
             const at = seen.get(key);
-            if (at === undefined) awaiting.set(key, sent);
+            if (at === undefined) awaiting.set(key, { sentAt, measured: sent >= measureFrom });
             else {
               seen.delete(key);
-              if (sent >= measureFrom) scans.push(at - sent);
+              if (sent >= measureFrom) scans.push(at - sentAt);
             }
           } catch {
             errors++;
@@ -350,7 +364,7 @@ async function soakFloor(ctx: BenchContext, floor: ChildServer<object>, warmupMs
     stalls.disable();
     sampling = false;
     await sampler;
-    monitor.close();
+    await monitor.close();
     http.close();
   }
   const cpuPerRequest = ((await floor.cpuUsage()) - cpuBefore) / Math.max(1, sentAll);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CENTRAL_ADMIN_TOKEN, startLiveCentral, type LiveCentral } from '../../helpers/central.js';
+import { openRemoteMonitor } from '../../../server/bench/remote-monitor.js';
 import { runSoak, type SoakResult } from '../../../server/bench/soak-load.js';
 import { inMemoryCounts, SOAK_PIN, SOAK_STORE_ID, startSoakStation, type SoakStation } from '../../../server/bench/soak-station.js';
 
@@ -56,6 +57,8 @@ beforeAll(async () => {
       scansPerVisit: [2, 5],
       devices: soak.devices,
       signal: controller.signal,
+      // As the bench does: the staff monitor in a process of its own, a second one in this.
+      openMonitor: openRemoteMonitor,
     });
   } finally {
     clearInterval(sample);
@@ -77,6 +80,8 @@ describe('store soak: 50 phones and 2 kiosks', () => {
     expect(result.phoneVisits).toBeGreaterThan(20);
     expect(result.kioskVisits).toBeGreaterThan(1);
     expect(result.scanToMonitor.length).toBeGreaterThan(50);
+    // The monitor in this process saw the same scans as the one in its own.
+    expect(result.scanToMonitorInProcess.length).toBe(result.scanToMonitor.length);
     expect(result.tapToKiosk.length).toBeGreaterThan(0);
   });
 
