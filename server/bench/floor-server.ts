@@ -25,6 +25,9 @@ serveChild(async () => {
   const counts = new Map<string, number>();
   const app = Fastify({ logger: false });
 
+  // Nothing at all: the machine's own round trip between two processes, for the soak to print.
+  app.get('/ping', () => 'ok');
+
   app.get('/events', (request, reply) => {
     reply.hijack();
     const raw = reply.raw;

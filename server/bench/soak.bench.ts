@@ -86,6 +86,12 @@ export const benchmark: Benchmark = {
       await central.stop();
       const floor = await startChildServer<object>(new URL('./floor-server.ts', import.meta.url), [], { name: 'soak-floor', cpuProfDir: ctx.cpuProfDir });
       children.push(floor);
+      // What this machine gives an empty request with nothing else running: no p99 below it.
+      const idle = await idleRoundTrips(floor.info.url, ctx.quick ? 2_000 : 20_000, ctx.signal);
+      ctx.log(
+        `  machine, idle: an empty request between two processes (GET /ping on the floor, one at a time, every 5–15 ms): ` +
+          `p50 ${percentile(idle, 50).toFixed(2)} ms, p99 ${percentile(idle, 99).toFixed(2)} ms over ${idle.length}`,
+      );
       const base = await soakFloor(ctx, floor, warmupMs, durationMs);
 
       const row = (name: string, unit: string, value: number, baseline: number): BenchRow => {
@@ -378,6 +384,26 @@ async function soakFloor(ctx: BenchContext, floor: ChildServer<object>, warmupMs
   );
   if (!ctx.signal.aborted) ctx.log(`  ${await host}`);
   return { cpuPerRequest, scanP99, apiP99, requestsPerS: ops / (durationMs / 1000), rssGrowthPct };
+}
+
+/** Round trips of a route that does nothing, sent one at a time at a gentle pace, ms. */
+async function idleRoundTrips(url: string, durationMs: number, signal: AbortSignal): Promise<number[]> {
+  const http = new HttpClient(url, 1);
+  const random = seededRandom(0x1d1e);
+  const took: number[] = [];
+  try {
+    const until = performance.now() + durationMs;
+    while (performance.now() < until && !signal.aborted) {
+      await sleep(5 + random() * 10);
+      const sent = performance.now();
+      const answer = await http.request('/ping');
+      if (answer.status !== 200) throw new Error(`floor /ping answered ${answer.status}`);
+      took.push(performance.now() - sent);
+    }
+  } finally {
+    http.close();
+  }
+  return took;
 }
 
 /** A child's resident set from /proc (the floor has no control port; no GC before it either). */
