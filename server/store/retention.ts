@@ -1,10 +1,12 @@
 // Runs in: node. Retention of the station's personal and audit data (issue 8, item 5): presence
-// proofs and approval/override audit rows older than the configured periods are deleted at
-// start-up and then daily. Orders and payments are the store's books and are not purged here.
+// proofs and approval/override audit rows older than the configured periods, and shopper sessions
+// past their idle limit with their abandoned carts, are deleted at start-up and then daily.
+// Orders and payments are the store's books and are not purged here.
 import type { Db } from './db.js';
 import type { Clock } from './clock.js';
 import { readSetting } from './station.js';
 import { PresenceRepository } from './modules/presence/repository.js';
+import { purgeIdleSessions, SESSION_IDLE_MS } from './modules/sessions/repository.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -24,6 +26,8 @@ export interface PurgeResult {
   approvalDialogues: number;
   orderOverrides: number;
   orderAudit: number;
+  /** Shopper sessions past their idle limit without an order, and their carts. */
+  shopperSessions: number;
 }
 
 /**
@@ -63,6 +67,8 @@ export function purgeExpired(db: Db, now: number, periods: RetentionPeriods): Pu
       .run(auditCutoff).changes,
     // Who looked at an orderer's contact: audit like the rest, kept as long.
     orderAudit: db.prepare(`DELETE FROM order_audit WHERE at < ? AND ${NOT_HELD}`).run(auditCutoff).changes,
+    // Not a setting: a session past its idle limit can never be used again (sessions/repository.ts).
+    shopperSessions: purgeIdleSessions(db, now - SESSION_IDLE_MS),
   }))();
 }
 

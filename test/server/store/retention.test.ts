@@ -12,6 +12,7 @@ import type { Db } from '../../../server/store/db.js';
 import { initStation, openStation, writeSetting } from '../../../server/store/station.js';
 import { purgeExpired, readRetention, RETENTION_DEFAULTS, startRetention } from '../../../server/store/retention.js';
 import { startStoreServer } from '../../../server/store/server.js';
+import { SESSION_IDLE_MS } from '../../../server/store/modules/sessions/repository.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const dirs: string[] = [];
@@ -96,7 +97,8 @@ describe('retention', () => {
       const unreported = seedOrder(db, now - 400 * DAY, { dialogue: 'failed', failureSent: false });
 
       const result = purgeExpired(db, now, readRetention(db));
-      expect(result).toEqual({ presenceProofs: 5, approvalTurns: 3, approvalDecisions: 3, approvalDialogues: 1, orderOverrides: 3, orderAudit: 3 });
+      // Every seeded session has its order: none of them goes, however old.
+      expect(result).toEqual({ presenceProofs: 5, approvalTurns: 3, approvalDecisions: 3, approvalDialogues: 1, orderOverrides: 3, orderAudit: 3, shopperSessions: 0 });
       expect(rowsOf(db, fresh)).toEqual(ALL);
       expect(rowsOf(db, stalePresence)).toEqual(AUDIT_ONLY);
       expect(rowsOf(db, staleAudit)).toEqual(NONE);
@@ -106,6 +108,35 @@ describe('retention', () => {
       expect(rowsOf(db, unreported)).toEqual({ ...NONE, dialogues: 1 });
       // Running again finds nothing more.
       expect(Object.values(purgeExpired(db, now, readRetention(db))).every((n) => n === 0)).toBe(true);
+    } finally {
+      station.close();
+    }
+  });
+
+  it('deletes shopper sessions idle past their limit with their carts, unless an order names them', () => {
+    const station = openStation(newStation());
+    const db = station.db;
+    try {
+      const now = Date.UTC(2026, 10, 25, 9);
+      db.prepare("INSERT INTO products (sku, name, price, currency, updated_at) VALUES ('P-1', 'p', 100, 'KRW', 0)").run();
+      const session = (lastSeen: number) => {
+        const id = randomUUID();
+        db.prepare('INSERT INTO shopper_sessions (id, token_hash, device_id, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)').run(id, randomUUID(), `dev-${id}`, lastSeen - DAY, lastSeen);
+        db.prepare("INSERT INTO cart_items (session_id, sku, quantity, added_at) VALUES (?, 'P-1', 1, ?)").run(id, lastSeen);
+        return id;
+      };
+      const abandoned = session(now - SESSION_IDLE_MS - 1);
+      const recent = session(now - SESSION_IDLE_MS + 60_000);
+      const withOrder = seedOrder(db, now - 400 * DAY);
+      const kept = (id: string) => (db.prepare('SELECT count(*) AS n FROM shopper_sessions WHERE id = ?').get(id) as { n: number }).n;
+      const lines = (id: string) => (db.prepare('SELECT count(*) AS n FROM cart_items WHERE session_id = ?').get(id) as { n: number }).n;
+
+      expect(purgeExpired(db, now, readRetention(db)).shopperSessions).toBe(1);
+      expect([kept(abandoned), lines(abandoned)]).toEqual([0, 0]);
+      expect([kept(recent), lines(recent)]).toEqual([1, 1]);
+      expect(rowsOf(db, withOrder).orders).toBe(1);
+      expect((db.prepare('SELECT count(*) AS n FROM shopper_sessions s JOIN orders o ON o.session_id = s.id WHERE o.id = ?').get(withOrder) as { n: number }).n).toBe(1);
+      expect(purgeExpired(db, now, readRetention(db)).shopperSessions).toBe(0);
     } finally {
       station.close();
     }

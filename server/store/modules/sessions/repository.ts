@@ -13,13 +13,23 @@ export interface ShopperIdentity {
  * more phones than this keeps the ones shopping now and lets go of those that left. */
 export const SESSION_CACHE_LIMIT = 1_000;
 
+/**
+ * A session not used for this long is over: its token is refused (the app starts a new one) and
+ * retention deletes it with its cart unless an order names it. A visit lasts minutes and a
+ * pick-up order is collected the same day; a token copied off a phone or out of a proxy's log
+ * must not open the shopper's orders, name and phone number included, weeks later.
+ */
+export const SESSION_IDLE_MS = 24 * 60 * 60 * 1000;
+
 export class SessionRepository {
   private readonly cache = new Map<string, { sessionId: string; deviceId: string; lastSeenAt: number }>();
   private readonly insert;
   private readonly byToken;
   private readonly touch;
+  private readonly idleMs: number;
 
-  constructor(db: Db) {
+  constructor(db: Db, options: { idleMs?: number } = {}) {
+    this.idleMs = options.idleMs ?? SESSION_IDLE_MS;
     this.insert = db.prepare(
       'INSERT INTO shopper_sessions (id, token_hash, device_id, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)',
     );
@@ -53,6 +63,11 @@ export class SessionRepository {
       this.cache.set(token, session);
     }
     if (session.deviceId !== deviceId) return null;
+    // last_seen_at is written at most once a minute (below): a session may end up to a minute early.
+    if (now - session.lastSeenAt > this.idleMs) {
+      this.cache.delete(token);
+      return null;
+    }
     // Writing on every request would double the cost of a scan; a minute's precision is plenty.
     if (now - session.lastSeenAt > 60_000) {
       this.touch.run(now, session.sessionId);
@@ -60,4 +75,15 @@ export class SessionRepository {
     }
     return { sessionId: session.sessionId, deviceId: session.deviceId };
   }
+}
+
+/**
+ * Deletes the sessions idle since before `cutoff` that no order names, their cart lines with them
+ * (cart_items cascades; a kiosk paired with one lets go). Sessions with orders stay: the orders
+ * reference them, and their tokens are refused anyway.
+ */
+export function purgeIdleSessions(db: Db, cutoff: number): number {
+  return db
+    .prepare('DELETE FROM shopper_sessions WHERE last_seen_at < ? AND NOT EXISTS (SELECT 1 FROM orders WHERE orders.session_id = shopper_sessions.id)')
+    .run(cutoff).changes;
 }

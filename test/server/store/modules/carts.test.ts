@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { labelPath } from '../../../../server/protocol/label.js';
 import { createTestStation, startShopper, TEST_STORE_ID, type TestStation } from '../../../helpers/station.js';
+import { SESSION_IDLE_MS } from '../../../../server/store/modules/sessions/repository.js';
 
 let t: TestStation;
 beforeEach(async () => {
@@ -93,6 +94,25 @@ describe('cart', () => {
     const other = await t.app.inject({ method: 'POST', url: '/api/sessions', headers: a.headers, payload: { deviceId: 'another-device-1' } });
     expect(other.statusCode).toBe(201);
     expect(other.json().sessionId).not.toBe(a.sessionId);
+  });
+
+  it('ends a session left unused for a day: its token is refused and presenting it starts a new one', async () => {
+    const a = await startShopper(t.app);
+    await t.app.inject({ method: 'POST', url: '/api/cart/items', headers: a.headers, payload: { sku: 'MILK-1' } });
+    t.clock.advance(SESSION_IDLE_MS + 60_001);
+    const cart = await t.app.inject({ method: 'GET', url: '/api/cart', headers: a.headers });
+    expect(cart.statusCode).toBe(401);
+    expect(cart.json().error.code).toBe('session_required');
+    const again = await t.app.inject({ method: 'POST', url: '/api/sessions', headers: a.headers, payload: { deviceId: a.deviceId } });
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toMatchObject({ resumed: false });
+    expect(again.json().sessionId).not.toBe(a.sessionId);
+    const fresh = await t.app.inject({
+      method: 'GET',
+      url: '/api/cart',
+      headers: { authorization: `Bearer ${again.json().token}`, 'x-device-id': a.deviceId },
+    });
+    expect(fresh.json()).toMatchObject({ items: [], count: 0 });
   });
 });
 

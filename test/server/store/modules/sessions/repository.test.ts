@@ -2,7 +2,7 @@
 // the phones shopping now must stay in it when the store holds more phones than it keeps.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../../../server/store/db.js';
-import { SESSION_CACHE_LIMIT, SessionRepository } from '../../../../../server/store/modules/sessions/repository.js';
+import { SESSION_CACHE_LIMIT, SESSION_IDLE_MS, SessionRepository } from '../../../../../server/store/modules/sessions/repository.js';
 
 let db: Db;
 let tokenReads: number;
@@ -54,5 +54,30 @@ describe('session cache', () => {
     expect(sessions.authenticate(s.token, 'dev-a', 1)?.sessionId).toBe(s.sessionId);
     expect(sessions.authenticate(s.token, 'dev-b', 2)).toBeNull();
     expect(sessions.authenticate(s.token, 'dev-a', 3)?.sessionId).toBe(s.sessionId);
+  });
+});
+
+describe('idle sessions', () => {
+  it('keeps a session in use alive and ends one left unused for longer than SESSION_IDLE_MS', () => {
+    const used = sessions.create('dev-used', 0);
+    const left = sessions.create('dev-left', 0);
+    expect(sessions.authenticate(left.token, 'dev-left', 1)?.sessionId).toBe(left.sessionId);
+    // Used every ~23 hours for three days: each use moves its end.
+    for (const at of [23, 46, 69].map((h) => h * 60 * 60 * 1000)) {
+      expect(sessions.authenticate(used.token, 'dev-used', at)?.sessionId).toBe(used.sessionId);
+    }
+    // The other was last used at the start: a day later it is over, cached or not.
+    expect(sessions.authenticate(left.token, 'dev-left', SESSION_IDLE_MS + 2)).toBeNull();
+    expect(sessions.authenticate(left.token, 'dev-left', SESSION_IDLE_MS + 3)).toBeNull();
+    expect(new SessionRepository(db).authenticate(left.token, 'dev-left', SESSION_IDLE_MS + 3)).toBeNull();
+    // The one in use, read back by a fresh repository (a restarted station), is still on.
+    expect(new SessionRepository(db).authenticate(used.token, 'dev-used', 69 * 60 * 60 * 1000 + SESSION_IDLE_MS)?.sessionId).toBe(used.sessionId);
+  });
+
+  it('takes its idle limit from the options', () => {
+    const short = new SessionRepository(db, { idleMs: 10_000 });
+    const s = short.create('dev-a', 0);
+    expect(short.authenticate(s.token, 'dev-a', 10_000)?.sessionId).toBe(s.sessionId);
+    expect(short.authenticate(s.token, 'dev-a', 20_001)).toBeNull();
   });
 });
