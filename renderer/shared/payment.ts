@@ -43,6 +43,7 @@ export type PaymentReason =
   | 'expired_card'
   | 'declined'
   | 'offline_limit'
+  | 'offline_limit_unconfirmed'
   | 'offline_expired'
   | 'payment_refused'
   | 'acquirer_unavailable'
@@ -56,6 +57,7 @@ const REASON_OF_CODE = new Map<string, PaymentReason>([
   ['stolen_card', 'declined'],
   ['do_not_honor', 'declined'],
   ['offline_limit', 'offline_limit'],
+  ['offline_limit_unconfirmed', 'offline_limit_unconfirmed'],
   ['offline_expired', 'offline_expired'],
   ['payment_refused', 'payment_refused'],
   ['acquirer_unavailable', 'acquirer_unavailable'],

@@ -23,6 +23,7 @@ const DECLINE_CODES = [
   'expired_card',
   'do_not_honor',
   'offline_limit',
+  'offline_limit_unconfirmed',
   'offline_expired',
   'payment_refused',
   'acquirer_unavailable',
@@ -33,6 +34,7 @@ const ALL_REASONS: PaymentReason[] = [
   'expired_card',
   'declined',
   'offline_limit',
+  'offline_limit_unconfirmed',
   'offline_expired',
   'payment_refused',
   'acquirer_unavailable',
@@ -53,6 +55,7 @@ describe('paymentReason', () => {
     expect(declined('offline_expired')).toBe('offline_expired');
     const failed = (declineCode: string) => paymentReason({ paymentState: 'failed', declineCode });
     expect(failed('offline_limit')).toBe('offline_limit');
+    expect(failed('offline_limit_unconfirmed')).toBe('offline_limit_unconfirmed');
     expect(failed('payment_refused')).toBe('payment_refused');
     expect(failed('acquirer_unavailable')).toBe('acquirer_unavailable');
   });

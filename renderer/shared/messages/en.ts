@@ -119,6 +119,8 @@ export const en = {
     declined: 'The card issuer declined this payment. Please pay with another card or method.',
     offline_limit:
       'The payment service cannot be reached, and this amount is more than the station may accept offline. Nothing was charged. Try again in a moment or ask staff.',
+    offline_limit_unconfirmed:
+      'The payment service did not answer in time, and this amount is more than the station may accept offline. The charge may still go through; paying again will not charge you twice. Try again in a moment or ask staff.',
     offline_expired: 'This payment was accepted offline but could not be confirmed in time. Please pay again or ask staff.',
     payment_refused: 'The payment service refused this payment. Nothing was charged. Please pay with another card or method, or ask staff.',
     acquirer_unavailable: 'The card network did not answer. Nothing was charged. Please try again.',
@@ -519,6 +521,7 @@ export const en = {
       expired_card: 'Card expired',
       declined: 'Declined by the card issuer',
       offline_limit: 'Over the offline limit — nothing charged',
+      offline_limit_unconfirmed: 'Over the offline limit — charge unconfirmed',
       offline_expired: 'Offline payment expired unconfirmed',
       payment_refused: 'Refused by the payment service — nothing charged',
       acquirer_unavailable: 'Card network did not answer — nothing charged',

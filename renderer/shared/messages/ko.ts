@@ -117,6 +117,8 @@ export const ko: Messages = {
     declined: '카드사에서 결제를 거절했습니다. 다른 카드나 결제 수단으로 결제해 주세요.',
     offline_limit:
       '결제 서비스에 연결할 수 없고, 이 금액은 스테이션이 오프라인으로 받을 수 있는 한도를 넘습니다. 결제된 금액은 없습니다. 잠시 후 다시 시도하거나 직원에게 문의해 주세요.',
+    offline_limit_unconfirmed:
+      '결제 서비스가 제때 응답하지 않았고, 이 금액은 스테이션이 오프라인으로 받을 수 있는 한도를 넘습니다. 결제가 처리되었을 수 있지만, 다시 결제해도 두 번 청구되지 않습니다. 잠시 후 다시 시도하거나 직원에게 문의해 주세요.',
     offline_expired: '오프라인으로 접수된 결제가 제때 승인되지 않았습니다. 다시 결제하거나 직원에게 문의해 주세요.',
     payment_refused: '결제 서비스가 이 결제를 거부했습니다. 결제된 금액은 없습니다. 다른 카드나 결제 수단으로 결제하거나 직원에게 문의해 주세요.',
     acquirer_unavailable: '카드 네트워크가 응답하지 않았습니다. 결제된 금액은 없습니다. 다시 시도해 주세요.',
@@ -515,6 +517,7 @@ export const ko: Messages = {
       expired_card: '카드 유효 기간 만료',
       declined: '카드사 거절',
       offline_limit: '오프라인 한도 초과 — 결제 안 됨',
+      offline_limit_unconfirmed: '오프라인 한도 초과 — 결제 확인 안 됨',
       offline_expired: '오프라인 결제 승인 기한 만료',
       payment_refused: '결제 서비스 거부 — 결제 안 됨',
       acquirer_unavailable: '카드 네트워크 무응답 — 결제 안 됨',

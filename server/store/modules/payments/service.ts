@@ -331,9 +331,13 @@ export class PaymentService {
   private async acceptOffline(row: PaymentRow, maybeDone: boolean): Promise<PaymentRow> {
     const settled = { settled_attempt: row.attempts, outcome_unknown: maybeDone ? (1 as const) : (0 as const) };
     // No await between the limit check and the write, so no other acceptance slips in between.
-    const refusal = this.offlineRefusal(row);
+    const refusal = this.offlineRefusal(row, maybeDone);
     if (refusal) {
-      return this.settle(row, { ...settled, state: 'failed', decline_code: 'offline_limit', decline_message: refusal }, 'payment.failed');
+      // A request that timed out may still be carried out at central: the shopper must not be told
+      // that nothing was charged. Paying again first settles that attempt under its key, so the
+      // card is never charged twice (settleLastAttempt).
+      const code = maybeDone ? 'offline_limit_unconfirmed' : 'offline_limit';
+      return this.settle(row, { ...settled, state: 'failed', decline_code: code, decline_message: refusal }, 'payment.failed');
     }
     const accepted = await this.settle(
       row,
@@ -344,7 +348,7 @@ export class PaymentService {
     return accepted;
   }
 
-  private offlineRefusal(row: PaymentRow): string | null {
+  private offlineRefusal(row: PaymentRow, maybeDone: boolean): string | null {
     const { settings, currency } = this.o;
     const money = (amount: number) => `${amount.toLocaleString('en-US')} ${currency}`;
     const why =
@@ -355,7 +359,10 @@ export class PaymentService {
           : this.o.payments.offlineTotals(currency).outstanding + row.amount > settings.offlineMaxOutstanding
             ? `the station's limit of ${money(settings.offlineMaxOutstanding)} in offline payments is reached`
             : null;
-    return why && `The payment service cannot be reached, and this payment cannot be accepted offline: ${why}. Nothing was charged; please try again in a moment or ask staff.`;
+    if (!why) return null;
+    return maybeDone
+      ? `The payment service did not answer in time, and this payment cannot be accepted offline: ${why}. The charge may still go through; paying again will not charge twice. Please try again in a moment or ask staff.`
+      : `The payment service cannot be reached, and this payment cannot be accepted offline: ${why}. Nothing was charged; please try again in a moment or ask staff.`;
   }
 
   /** Records a new attempt before it is sent, so a station that stops mid-call resumes it under its key. */

@@ -95,7 +95,9 @@ describe('offline acceptance', () => {
   it('settles a timed-out attempt before the shopper pays with another card, so the first is never charged too', async () => {
     const h = await harness({ settings: { timeoutMs: 400 }, acquirerTimeoutMs: 2000 });
     const placed = await h.checkout('tok_timeout', [{ sku: 'MILK-1', quantity: 34 }]);
-    expect(placed.response.json()).toMatchObject({ paymentState: 'failed', declineCode: 'offline_limit' });
+    // The request was sent and not answered: central may still carry it out, so no "nothing charged".
+    expect(placed.response.json()).toMatchObject({ paymentState: 'failed', declineCode: 'offline_limit_unconfirmed' });
+    expect((await h.order(placed.orderId)).paymentMessage).toMatch(/may still go through; paying again will not charge twice/);
     await h.central.stop();
     const unreachable = await h.pay(placed, 'tok_visa');
     expect(unreachable.statusCode).toBe(503);
@@ -107,6 +109,22 @@ describe('offline acceptance', () => {
     const rows = await h.central.paymentsFor(placed.orderId);
     expect(rows.filter((r) => r.state === 'captured')).toHaveLength(1);
     expect(h.central.acquirer.outstanding()).toBe(51_000);
+  });
+
+  it('does not claim nothing was charged when a timed-out attempt is refused offline and then completes at central', async () => {
+    const h = await harness({ settings: { timeoutMs: 150 }, acquirerLatencyMs: 500 });
+    const placed = await h.checkout('tok_visa', [{ sku: 'MILK-1', quantity: 34 }]);
+    expect(placed.response.json()).toMatchObject({ paymentState: 'failed', declineCode: 'offline_limit_unconfirmed', total: 51_000 });
+    // It did go through: central captured it after the station stopped waiting.
+    await expect.poll(async () => (await h.central.paymentsFor(placed.orderId))[0]?.state, { timeout: 3000 }).toBe('captured');
+    // Paying again, even with another card, learns that first and charges nothing more: the order
+    // is paid (the app reloads it on payment_done).
+    const again = await h.pay(placed, 'tok_mastercard');
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('payment_done');
+    expect(await h.order(placed.orderId)).toMatchObject({ paymentState: 'paid', total: 51_000 });
+    expect(await h.central.paymentsFor(placed.orderId)).toHaveLength(1);
+    expect(h.central.acquirer.charges.size).toBe(1);
   });
 
   it('never charges twice when the attempt that timed out did complete at central', async () => {
