@@ -217,6 +217,21 @@ export class Idempotency {
       .execute();
   }
 
+  /**
+   * Where a key stands, without touching it: never seen (or expired and purged), held by a request
+   * still running, or answered. For a station that gave up waiting on a request.
+   */
+  async standing(storeId: string, key: string): Promise<'unknown' | 'in_progress' | 'done'> {
+    const row = await this.db
+      .selectFrom('idempotency_keys')
+      .select(['status_code', 'expires_at'])
+      .where('store_id', '=', storeId)
+      .where('idem_key', '=', key)
+      .executeTakeFirst();
+    if (!row || row.expires_at <= this.clock.now()) return 'unknown';
+    return row.status_code === null ? 'in_progress' : 'done';
+  }
+
   /** Drops expired keys; run now and then by every instance (it is harmless to run twice). */
   async purgeExpired(now: number): Promise<number> {
     const result = await this.db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst();

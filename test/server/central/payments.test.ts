@@ -232,6 +232,48 @@ describeDialects('central payments', (dialect) => {
     expect(codeOf(await c.signed('POST', `/v1/payments/${payment.id}/refunds`, { amount: 1 }, { 'idempotency-key': 'k1' }, asOther))).toEqual([404, 'payment_not_found']);
   });
 
+  it('tells what became of a create call by its key, without running or changing anything', async () => {
+    const attempt = async (key: string, as?: { storeId: string; key: string }) => {
+      const response = await c.signed('GET', `/v1/payment-attempts/${encodeURIComponent(key)}`, undefined, {}, as);
+      expect(response.statusCode).toBe(200);
+      return response.json<{ key: string; state: string; payment?: PaymentJson }>();
+    };
+    // Never sent: unknown, and asking books nothing.
+    const never = `omni-pay-${randomUUID()}-1`;
+    expect(await attempt(never)).toEqual({ key: never, state: 'unknown' });
+    expect(await c.db.central.db.selectFrom('idempotency_keys').select('idem_key').execute()).toEqual([]);
+
+    const captured = `omni-pay-${randomUUID()}-1`;
+    const { payment } = await create({}, captured);
+    expect(await attempt(captured)).toEqual({ key: captured, state: 'done', payment });
+    const declined = `omni-pay-${randomUUID()}-1`;
+    await create({ token: 'tok_decline_insufficient_funds' }, declined);
+    expect(await attempt(declined)).toMatchObject({ state: 'done', payment: { state: 'declined', amountCaptured: 0 } });
+    // Refused by validation before it ran (any printable key is asked about as it was sent).
+    const refused = `weird/key?${randomUUID()}`;
+    expect((await c.pay('/v1/payments', paymentBody({ currency: 'usd' }), refused)).statusCode).toBe(400);
+    expect(await attempt(refused)).toEqual({ key: refused, state: 'unknown' });
+
+    // Running: in progress until it is answered.
+    const running = `omni-pay-${randomUUID()}-1`;
+    // Below the test central's 200 ms acquirer timeout.
+    c.acquirer.latencyMs = 120;
+    const slow = c.pay('/v1/payments', paymentBody(), running);
+    await expect.poll(async () => (await attempt(running)).state, { timeout: 3_000, interval: 5 }).toBe('in_progress');
+    expect((await slow).statusCode).toBe(201);
+    expect(await attempt(running)).toMatchObject({ state: 'done', payment: { state: 'captured' } });
+
+    // A payment outlives its key, which expires after a day.
+    c.clock.advance(24 * 60 * 60 * 1000 + 1);
+    await c.app.central.purgeExpired();
+    expect(await attempt(captured)).toEqual({ key: captured, state: 'done', payment: { ...payment, updatedAt: payment.updatedAt } });
+    expect(c.acquirer.calls.filter((call) => call.op === 'authorise')).toHaveLength(3);
+
+    // Another store sees nothing of this one's attempts.
+    const other = (await c.admin('POST', '/admin/stores', { storeId: 'BUSAN-0002', name: 'b', address: 'b' })).json<{ storeKey: string }>();
+    expect(await attempt(captured, { storeId: 'BUSAN-0002', key: other.storeKey })).toEqual({ key: captured, state: 'unknown' });
+  });
+
   it('records when an offline payment was accepted at the station', async () => {
     const { payment } = await create({ offline: { acceptedAt: '2026-11-25T08:30:00.000Z' } });
     expect(payment).toMatchObject({ state: 'captured', offlineAcceptedAt: '2026-11-25T08:30:00.000Z' });

@@ -244,6 +244,8 @@ const CENTRAL_MATRIX: Record<string, Entry<CentralRole>> = {
     expect: STORE,
     call: () => ({ url: '/v1/payments', headers: IDEM(), payload: { orderId: `ord-${randomUUID()}`, amount: 1200, currency: 'KRW', token: 'tok_visa', capture: true } }),
   },
+  // Each store asks about its own keys only: another store's key reads 'unknown' (payments.test.ts).
+  'GET /v1/payment-attempts/{key}': { expect: STORE, call: () => ({ url: `/v1/payment-attempts/omni-pay-${randomUUID()}-1` }) },
   'GET /v1/payments/{id}': { expect: OWN_X, call: (w) => ({ url: `/v1/payments/${w.payments.x}` }), missing: () => ({ url: `/v1/payments/${randomUUID()}` }) },
   'POST /v1/payments/{id}/capture': {
     expect: OWN_X,

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { CentralContext } from '../../context.js';
 import { requireStore } from '../../plugins/auth.js';
 import { IDEMPOTENCY_HEADER } from '../../plugins/idempotency.js';
-import { CancelBody, CaptureBody, CreatePaymentBody, PaymentParams, RefundBody } from './schemas.js';
+import { AttemptParams, CancelBody, CaptureBody, CreatePaymentBody, PaymentAttempt, PaymentParams, RefundBody } from './schemas.js';
 
 const IdempotencyHeaders = Type.Object({ [IDEMPOTENCY_HEADER]: Type.String({ minLength: 1, maxLength: 255 }) });
 
@@ -71,6 +71,26 @@ export const paymentRoutes: FastifyPluginAsyncTypebox<{ ctx: CentralContext }> =
         status: 201,
         body: await ctx.payments.refund(request.storeId!, request.params.id, request.body.amount, request.headers[IDEMPOTENCY_HEADER]),
       })),
+  );
+
+  app.get(
+    '/v1/payment-attempts/:key',
+    {
+      schema: {
+        ...common,
+        summary: 'What became of a create call sent under this Idempotency-Key, without running or changing anything',
+        params: AttemptParams,
+        response: { 200: PaymentAttempt },
+      },
+    },
+    async (request) => {
+      const { key } = request.params;
+      const state = await ctx.idempotency.standing(request.storeId!, key);
+      // A payment outlives its key (keys expire after a day): what was booked is still the answer.
+      const payment = state === 'in_progress' ? undefined : await ctx.payments.underKey(request.storeId!, key);
+      if (payment) return { key, state: 'done' as const, payment };
+      return { key, state };
+    },
   );
 
   app.get(

@@ -21,6 +21,8 @@ export const CaptureBody = Type.Object({ amount: Type.Optional(Amount) }, { addi
 export const CancelBody = Type.Object({}, { additionalProperties: false, description: 'empty; send {}' });
 export const RefundBody = Type.Object({ amount: Amount }, { additionalProperties: false });
 export const PaymentParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+/** The Idempotency-Key a create call was sent under (printable ASCII, as the header allows). */
+export const AttemptParams = Type.Object({ key: Type.String({ pattern: '^[\\x21-\\x7e]{1,255}$' }) }, { additionalProperties: false });
 
 export const PaymentStateSchema = Type.Union(
   [
@@ -57,3 +59,16 @@ export const Payment = Type.Object(
   { $id: 'Payment' },
 );
 export type Payment = Static<typeof Payment>;
+
+export const PaymentAttempt = Type.Object(
+  {
+    key: Type.String(),
+    state: Type.Union([Type.Literal('unknown'), Type.Literal('in_progress'), Type.Literal('done')], {
+      description:
+        'unknown: no request under this key reached central (or its key expired); in_progress: one is running; ' +
+        'done: answered, with the payment it booked if it booked one',
+    }),
+    payment: Type.Optional(Type.Ref('Payment')),
+  },
+  { additionalProperties: false },
+);

@@ -39,6 +39,22 @@ export class PaymentService {
     return this.view(row);
   }
 
+  /**
+   * The payment a create call under `idempotencyKey` booked: the live one if any (at most one is
+   * not failed), else the last failed attempt; undefined when none was booked.
+   */
+  async underKey(storeId: string, idempotencyKey: string): Promise<Payment | undefined> {
+    const rows = await this.o.db
+      .selectFrom('payments')
+      .selectAll()
+      .where('store_id', '=', storeId)
+      .where('idempotency_key', '=', idempotencyKey)
+      .orderBy('id')
+      .execute();
+    const row = rows.find((r) => r.state !== 'failed') ?? rows.at(-1);
+    return row && this.view(row);
+  }
+
   async create(storeId: string, body: CreatePaymentBody, idempotencyKey: string): Promise<Payment> {
     const earlier = await this.earlierAttempt(storeId, idempotencyKey);
     if (earlier) return earlier;
