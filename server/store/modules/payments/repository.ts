@@ -80,6 +80,11 @@ export class PaymentRepository {
   }
 
   /** Work for central: offline payments to forward, and attempts whose answer never arrived. */
+  /** Refused after a charge that was sent and never answered: central may have carried it out. */
+  unconfirmed(): string[] {
+    return this.ids("state = 'failed' AND outcome_unknown = 1");
+  }
+
   waitingForCentral(): string[] {
     return this.ids("state = 'paid_offline' OR attempts > settled_attempt");
   }

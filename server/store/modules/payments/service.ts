@@ -15,6 +15,7 @@ import type { ShopperIdentity } from '../sessions/repository.js';
 import type { PaymentChanges, PaymentRepository, PaymentRow } from './repository.js';
 import type { PaymentSettings } from './settings.js';
 import { KeyedLock } from '../../keyed-lock.js';
+import { MAX_CLOCK_SKEW_MS } from '../../../protocol/signing.js';
 
 /** The part of the signed central client payments use (CentralClient is one). */
 export interface CentralRequester {
@@ -36,6 +37,8 @@ interface CentralPayment {
   brand: string | null;
   maskedPan: string | null;
   declineCode?: string;
+  amountCaptured: number;
+  amountRefunded: number;
 }
 
 type Outcome = { payment: CentralPayment } | { refused: { code: string; message: string } };
@@ -70,6 +73,23 @@ const MESSAGES: Record<string, string> = {
   acquirer_unavailable: 'The card network did not answer; nothing was charged. Please try again.',
 };
 const DECLINED = 'The card was declined. Please try another card.';
+const UNCONFIRMED_NOT_CHARGED =
+  'The payment service did not answer in time, and this payment could not be accepted offline. Central has since confirmed that nothing was charged.';
+const UNCONFIRMED_REFUNDED =
+  'The payment service did not answer in time, and this payment could not be accepted offline. The charge went through after the station stopped waiting and has been refunded in full.';
+
+/**
+ * How long central may still accept a charge request after the station sent it: central refuses a
+ * request whose signed time is MAX_CLOCK_SKEW_MS away from its own clock, and the two clocks may
+ * differ by as much again. A charge central has not heard of after this never will be.
+ */
+const UNANSWERED_CHARGE_LIVES_MS = 2 * MAX_CLOCK_SKEW_MS + 60_000;
+
+/** GET /v1/payment-attempts/:key (docs/central-api.md). */
+interface CentralAttempt {
+  state: 'unknown' | 'in_progress' | 'done';
+  payment?: CentralPayment;
+}
 
 /**
  * Decides whether a placed order may be charged now (DESIGN.md "Presence", device match; the
@@ -213,6 +233,48 @@ export class PaymentService {
         else if (row.state === 'paid_offline') await this.forward(row);
       });
     }
+    for (const orderId of this.o.payments.unconfirmed()) {
+      // A shopper paying again right now settles the attempt first (settleLastAttempt).
+      if (this.locks.held(orderId)) continue;
+      await this.exclusive(orderId, () => this.undoUnanswered(this.row(orderId)));
+    }
+  }
+
+  /**
+   * A charge that timed out and was then refused offline: the shopper was told it may still go
+   * through. Central is asked what became of it, without sending it again (which would carry it
+   * out): if it was charged, it is refunded, and either way the order says nothing is owed or
+   * taken. While central holds it running, or may still receive it, it is asked again later.
+   */
+  private async undoUnanswered(row: PaymentRow): Promise<void> {
+    if (row.state !== 'failed' || row.outcome_unknown !== 1) return;
+    const central = this.o.central!;
+    const attempt = (await central.request('GET', `/v1/payment-attempts/${encodeURIComponent(attemptKey(row))}`)) as CentralAttempt;
+    if (attempt.state === 'in_progress') return;
+    if (attempt.state === 'unknown' && this.o.clock.now() - row.updated_at < UNANSWERED_CHARGE_LIVES_MS) return;
+    const payment = attempt.payment;
+    const taken = payment ? payment.amountCaptured - payment.amountRefunded : 0;
+    const key = { 'Idempotency-Key': `omni-undo-${row.order_id}-${row.attempts}` };
+    if (payment && taken > 0) await central.request('POST', `/v1/payments/${payment.id}/refunds`, { amount: taken }, key);
+    else if (payment?.state === 'authorized') await central.request('POST', `/v1/payments/${payment.id}/cancel`, {}, key);
+    const now = this.o.clock.now();
+    const stored: StoredEvent[] = [];
+    await durableCommit(this.o.db, () => {
+      const next = this.o.payments.update(
+        row.order_id,
+        { outcome_unknown: 0, decline_code: 'offline_limit', decline_message: taken > 0 ? UNCONFIRMED_REFUNDED : UNCONFIRMED_NOT_CHARGED },
+        now,
+      );
+      const view = this.o.orders.forStaff(row.order_id);
+      if (payment && taken > 0) {
+        // Central's books hold the charge and its refund; the station's synced events say the same.
+        const charged = { ...next, central_payment_id: payment.id, brand: payment.brand, masked_pan: payment.maskedPan };
+        this.o.outbox.append('payment.captured', paymentPayload({ ...charged, state: 'paid' }, view.number), now);
+        this.o.outbox.append('payment.refunded', paymentPayload({ ...charged, state: 'refunded' }, view.number), now);
+      }
+      stored.push(this.o.hub.record('order.updated', row.order_id, view, now));
+    });
+    for (const e of stored) this.o.hub.publish(e);
   }
 
   offlineStatus() {
@@ -276,9 +338,7 @@ export class PaymentService {
       capture: true,
       ...(offline ? { offline: { acceptedAt: new Date(row.offline_accepted_at!).toISOString() } } : {}),
     };
-    // One key per attempt: a resend of the attempt is the same request to central, a new
-    // attempt (another card) is a new one.
-    const key = `omni-pay-${row.order_id}-${row.attempts}`;
+    const key = attemptKey(row);
     try {
       return { payment: (await this.o.central!.request('POST', '/v1/payments', body, { 'Idempotency-Key': key }, { timeoutMs })) as CentralPayment };
     } catch (error) {
@@ -424,6 +484,14 @@ export class PaymentService {
     if (!row) throw new AppError(404, 'order_not_found', 'No such order.');
     return row;
   }
+}
+
+/**
+ * One key per attempt: a resend of the attempt is the same request to central, a new attempt
+ * (another card) is a new one.
+ */
+function attemptKey(row: PaymentRow): string {
+  return `omni-pay-${row.order_id}-${row.attempts}`;
 }
 
 /** What central learns of a payment: amounts and card display data, never the token. */

@@ -111,20 +111,54 @@ describe('offline acceptance', () => {
     expect(h.central.acquirer.outstanding()).toBe(51_000);
   });
 
-  it('does not claim nothing was charged when a timed-out attempt is refused offline and then completes at central', async () => {
+  it('refunds a charge that completed at central after it was refused offline, and says so', async () => {
     const h = await harness({ settings: { timeoutMs: 150 }, acquirerLatencyMs: 500 });
     const placed = await h.checkout('tok_visa', [{ sku: 'MILK-1', quantity: 34 }]);
+    // Refused offline (over the limit) while the charge was still running at central.
     expect(placed.response.json()).toMatchObject({ paymentState: 'failed', declineCode: 'offline_limit_unconfirmed', total: 51_000 });
-    // It did go through: central captured it after the station stopped waiting.
+    // While central still runs it, the forwarder leaves it be.
+    await h.t.app.station.payments.forwardDue();
+    expect((await h.order(placed.orderId)).declineCode).toBe('offline_limit_unconfirmed');
+    // It went through there; the forwarder's next round asks what became of it and refunds it.
     await expect.poll(async () => (await h.central.paymentsFor(placed.orderId))[0]?.state, { timeout: 3000 }).toBe('captured');
-    // Paying again, even with another card, learns that first and charges nothing more: the order
-    // is paid (the app reloads it on payment_done).
+    await h.t.app.station.payments.forwardDue();
+    expect((await h.order(placed.orderId)).declineCode).toBe('offline_limit');
+    expect(await h.order(placed.orderId)).toMatchObject({ paymentState: 'failed', paymentMessage: expect.stringMatching(/refunded in full/) });
+    const [charged] = await h.central.paymentsFor(placed.orderId);
+    expect(charged).toMatchObject({ state: 'refunded', amount_captured: 51_000 });
+    expect(h.central.acquirer.outstanding()).toBe(0);
+    // Central's books and the station's synced events agree: a capture and its refund.
+    expect(h.outboxTypes().filter((type) => type === 'payment.captured' || type === 'payment.refunded')).toEqual(['payment.captured', 'payment.refunded']);
+    // Paying again, central quick again, is a new charge, made once.
+    h.central.acquirer.latencyMs = 0;
     const again = await h.pay(placed, 'tok_mastercard');
-    expect(again.statusCode).toBe(409);
-    expect(again.json().error.code).toBe('payment_done');
-    expect(await h.order(placed.orderId)).toMatchObject({ paymentState: 'paid', total: 51_000 });
-    expect(await h.central.paymentsFor(placed.orderId)).toHaveLength(1);
-    expect(h.central.acquirer.charges.size).toBe(1);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ paymentState: 'paid', total: 51_000 });
+    expect(h.central.acquirer.outstanding()).toBe(51_000);
+    expect((await h.central.paymentsFor(placed.orderId)).map((p) => p.state).sort()).toEqual(['captured', 'refunded']);
+  });
+
+  it('never sends an unanswered charge again: one central never received is closed once it can no longer arrive', async () => {
+    const h = await harness();
+    await h.central.stop();
+    const placed = await h.checkout('tok_visa', [{ sku: 'MILK-1', quantity: 34 }]);
+    // As if the request had left the station and been lost on the way, unanswered.
+    h.t.station.db
+      .prepare("UPDATE payments SET outcome_unknown = 1, decline_code = 'offline_limit_unconfirmed' WHERE order_id = ?")
+      .run(placed.orderId);
+    await h.central.start();
+    // Central has not heard of it, but a request signed minutes ago could still reach it.
+    await h.t.app.station.payments.forwardDue();
+    expect((await h.order(placed.orderId)).declineCode).toBe('offline_limit_unconfirmed');
+    h.t.clock.advance(10 * 60_000);
+    await h.t.app.station.payments.forwardDue();
+    expect((await h.order(placed.orderId)).declineCode).toBe('offline_limit_unconfirmed');
+    // Past twice the allowed clock skew central refuses it for good: nothing was charged.
+    h.t.clock.advance(2 * 60_000);
+    await h.t.app.station.payments.forwardDue();
+    expect(await h.order(placed.orderId)).toMatchObject({ paymentState: 'failed', declineCode: 'offline_limit', paymentMessage: expect.stringMatching(/nothing was charged/) });
+    expect(await h.central.paymentsFor(placed.orderId)).toEqual([]);
+    expect(h.central.acquirer.calls.filter((call) => call.op === 'authorise')).toEqual([]);
   });
 
   it('never charges twice when the attempt that timed out did complete at central', async () => {
