@@ -230,6 +230,18 @@ describe('payments on the phone and the monitor', () => {
     expect(await phone.getByTestId('receipt-payment').textContent()).toContain('more than the station may accept offline');
     await phone.getByTestId('pay-again-form').waitFor();
     await screenshot(phone, 'shopper-receipt-offline-limit-en');
+    // Had the request left the station and gone unanswered, the receipt must not say nothing was
+    // charged (the row is set as the station sets it after a timed-out charge).
+    server.station.db
+      .prepare("UPDATE payments SET outcome_unknown = 1, decline_code = 'offline_limit_unconfirmed' WHERE order_id = ?")
+      .run(big.id);
+    await phone.reload();
+    await expect.poll(() => phone.getByTestId('receipt-payment').textContent()).toContain('may still go through');
+    expect(await phone.getByTestId('receipt-payment').textContent()).not.toContain('Nothing was charged');
+    await phone.getByTestId('pay-again-form').waitFor();
+    expect(await phone.getByTestId('pay-again-form').textContent()).toContain('charges nothing more');
+    expect(await phone.getByTestId('pay-again-form').textContent()).not.toContain('Nothing has been charged');
+    await screenshot(phone, 'shopper-receipt-offline-unconfirmed-en');
     await phoneContext.close();
 
     // The monitor is closed while central comes back and declines the forwarded payment.

@@ -246,6 +246,7 @@ export const en = {
       unpaidNext: 'Your order is kept. Pay below to collect it.',
       payAgainTitle: 'Pay with another method',
       payAgainHint: 'Nothing has been charged for this order yet.',
+      payAgainUnconfirmedHint: 'If the last charge went through, paying again settles it and charges nothing more.',
       payNowTitle: 'Pay for this order',
       payAgain: 'Pay {total}',
       paying: 'Processing payment…',

@@ -244,6 +244,7 @@ export const ko: Messages = {
       unpaidNext: '주문은 그대로 남아 있습니다. 아래에서 결제하면 상품을 받을 수 있습니다.',
       payAgainTitle: '다른 결제 수단으로 결제',
       payAgainHint: '이 주문은 아직 청구된 금액이 없습니다.',
+      payAgainUnconfirmedHint: '지난 결제가 처리되었다면, 다시 결제해도 그 결제로 정리되고 더 청구되지 않습니다.',
       payNowTitle: '이 주문 결제하기',
       payAgain: '{total} 결제하기',
       paying: '결제 처리 중…',
