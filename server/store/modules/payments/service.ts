@@ -184,6 +184,12 @@ export class PaymentService {
         // Money that may be on its way must be known before the order can be cancelled.
         row = await this.whenReachable(
           async () => {
+            // Sending it again would charge a card for an order being cancelled: look it up instead.
+            // Still in doubt afterwards, the forwarder keeps watching it (and refunds a late charge).
+            if (isUnconfirmed(row)) {
+              await this.undoUnanswered(row);
+              return this.row(orderId);
+            }
             const settled = await this.settleLastAttempt(row, false);
             return settled.state === 'paid_offline' ? this.forward(settled) : settled;
           },
@@ -247,16 +253,16 @@ export class PaymentService {
    * taken. While central holds it running, or may still receive it, it is asked again later.
    */
   private async undoUnanswered(row: PaymentRow): Promise<void> {
-    if (row.state !== 'failed' || row.outcome_unknown !== 1) return;
+    if (!isUnconfirmed(row)) return;
     const central = this.o.central!;
-    const attempt = (await central.request('GET', `/v1/payment-attempts/${encodeURIComponent(attemptKey(row))}`)) as CentralAttempt;
+    const attempt = await this.ask(() => central.request('GET', `/v1/payment-attempts/${encodeURIComponent(attemptKey(row))}`) as Promise<CentralAttempt>);
     if (attempt.state === 'in_progress') return;
     if (attempt.state === 'unknown' && this.o.clock.now() - row.updated_at < UNANSWERED_CHARGE_LIVES_MS) return;
     const payment = attempt.payment;
     const taken = payment ? payment.amountCaptured - payment.amountRefunded : 0;
     const key = { 'Idempotency-Key': `omni-undo-${row.order_id}-${row.attempts}` };
-    if (payment && taken > 0) await central.request('POST', `/v1/payments/${payment.id}/refunds`, { amount: taken }, key);
-    else if (payment?.state === 'authorized') await central.request('POST', `/v1/payments/${payment.id}/cancel`, {}, key);
+    if (payment && taken > 0) await this.ask(() => central.request('POST', `/v1/payments/${payment.id}/refunds`, { amount: taken }, key));
+    else if (payment?.state === 'authorized') await this.ask(() => central.request('POST', `/v1/payments/${payment.id}/cancel`, {}, key));
     const now = this.o.clock.now();
     const stored: StoredEvent[] = [];
     await durableCommit(this.o.db, () => {
@@ -319,6 +325,16 @@ export class PaymentService {
       return this.settle(row, failed, 'payment.failed');
     }
     return this.apply(row, outcome, false);
+  }
+
+  /** A call to central whose failure reads as central being away (a refusal here is not the shopper's to see). */
+  private async ask<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      const failure = classifyFailure(error);
+      throw new CentralUnavailable(failure.kind === 'unavailable' && failure.maybeDone, false, failure.message);
+    }
   }
 
   private async forward(row: PaymentRow): Promise<PaymentRow> {
@@ -484,6 +500,11 @@ export class PaymentService {
     if (!row) throw new AppError(404, 'order_not_found', 'No such order.');
     return row;
   }
+}
+
+/** Refused after a charge that was sent and never answered (acceptOffline): it may have gone through. */
+function isUnconfirmed(row: PaymentRow): boolean {
+  return row.state === 'failed' && row.outcome_unknown === 1 && row.attempts === row.settled_attempt;
 }
 
 /**

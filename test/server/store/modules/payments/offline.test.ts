@@ -217,6 +217,29 @@ describe('after central returns', () => {
     expect(await h.central.paymentsFor(orderId)).toEqual([]);
   });
 
+  it('cancels an order whose charge is in doubt without sending the charge again, and refunds it if it went through', async () => {
+    // Never reached central: cancelled at once, nothing sent, closed once it can no longer arrive.
+    const h = await harness({ settings: { timeoutMs: 150 }, acquirerLatencyMs: 500 });
+    await h.central.stop();
+    const lost = await h.checkout('tok_visa', [{ sku: 'MILK-1', quantity: 34 }]);
+    h.t.station.db.prepare("UPDATE payments SET outcome_unknown = 1, decline_code = 'offline_limit_unconfirmed' WHERE order_id = ?").run(lost.orderId);
+    await h.central.start();
+    expect((await h.staff('cancel', lost.orderId)).json()).toMatchObject({ state: 'cancelled', paymentState: 'failed', declineCode: 'offline_limit_unconfirmed' });
+    h.t.clock.advance(12 * 60_000);
+    await h.signInAgain();
+    await h.t.app.station.payments.forwardDue();
+    expect(await h.order(lost.orderId)).toMatchObject({ state: 'cancelled', declineCode: 'offline_limit' });
+    expect(h.central.acquirer.calls.filter((call) => call.op === 'authorise')).toEqual([]);
+
+    // Went through after the station stopped waiting: the cancel refunds it.
+    const late = await h.checkout('tok_visa', [{ sku: 'MILK-1', quantity: 34 }]);
+    expect(late.response.json()).toMatchObject({ declineCode: 'offline_limit_unconfirmed' });
+    await expect.poll(async () => (await h.central.paymentsFor(late.orderId))[0]?.state, { timeout: 3000 }).toBe('captured');
+    expect((await h.staff('cancel', late.orderId)).json()).toMatchObject({ state: 'cancelled', paymentState: 'failed', declineCode: 'offline_limit' });
+    expect(await h.central.paymentsFor(late.orderId)).toMatchObject([{ state: 'refunded', amount_refunded: 51_000 }]);
+    expect(h.central.acquirer.outstanding()).toBe(0);
+  });
+
   it('forwards before it cancels: an offline payment is captured at central, then refunded', async () => {
     const h = await harness();
     await h.central.stop();
