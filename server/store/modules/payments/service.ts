@@ -256,7 +256,9 @@ export class PaymentService {
     if (!isUnconfirmed(row)) return;
     const central = this.o.central!;
     const attempt = await this.ask(() => central.request('GET', `/v1/payment-attempts/${encodeURIComponent(attemptKey(row))}`) as Promise<CentralAttempt>);
-    if (attempt.state === 'in_progress') return;
+    // A payment still pending at central is one whose instance stopped mid-call: central settles
+    // it when its key is retried or taken over, not here.
+    if (attempt.state === 'in_progress' || attempt.payment?.state === 'pending') return;
     if (attempt.state === 'unknown' && this.o.clock.now() - row.updated_at < UNANSWERED_CHARGE_LIVES_MS) return;
     const payment = attempt.payment;
     const taken = payment ? payment.amountCaptured - payment.amountRefunded : 0;

@@ -121,6 +121,12 @@ describe('offline acceptance', () => {
     expect((await h.order(placed.orderId)).declineCode).toBe('offline_limit_unconfirmed');
     // It went through there; the forwarder's next round asks what became of it and refunds it.
     await expect.poll(async () => (await h.central.paymentsFor(placed.orderId))[0]?.state, { timeout: 3000 }).toBe('captured');
+    // (Not while central shows the payment pending, as an instance that stopped mid-call leaves it.)
+    const central = h.central.db.db;
+    await central.updateTable('payments').set({ state: 'pending' }).where('order_id', '=', placed.orderId).execute();
+    await h.t.app.station.payments.forwardDue();
+    expect((await h.order(placed.orderId)).declineCode).toBe('offline_limit_unconfirmed');
+    await central.updateTable('payments').set({ state: 'captured' }).where('order_id', '=', placed.orderId).execute();
     await h.t.app.station.payments.forwardDue();
     expect((await h.order(placed.orderId)).declineCode).toBe('offline_limit');
     expect(await h.order(placed.orderId)).toMatchObject({ paymentState: 'failed', paymentMessage: expect.stringMatching(/refunded in full/) });
