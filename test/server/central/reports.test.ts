@@ -77,6 +77,10 @@ describeDialects('central reports', (dialect) => {
     await pay('order-offline', 1_200, { offline: { acceptedAt: new Date(T0 - 3600_000).toISOString() } });
     await pay('order-late', 900, { offline: { acceptedAt: new Date(T0 - 24 * 3600_000).toISOString() } });
     await pay('order-x', 100, { token: 'tok_decline_expired_card' });
+    // A charge refunded after the shopper was refused (it went through unseen), then paid again.
+    const unseen = await pay('order-again', 2_000);
+    await c.pay(`/v1/payments/${unseen}/refunds`, { amount: 2_000 });
+    await pay('order-again', 2_000);
     const synced = await stationEvents([
       { type: 'order.placed', payload: { orderId: 'order-a' } },
       { type: 'payment.captured', payload: { orderId: 'order-a', amount: 10_000, currency: 'KRW' } },
@@ -88,6 +92,9 @@ describeDialects('central reports', (dialect) => {
       { type: 'payment.offline_accepted', payload: { orderId: 'order-x', amount: 100, currency: 'KRW' } },
       { type: 'payment.declined', payload: { orderId: 'order-x', amount: 100, currency: 'KRW' } },
       { type: 'payment.captured', payload: { orderId: 'order-z', currency: 'KRW' } },
+      { type: 'payment.captured', payload: { orderId: 'order-again', amount: 2_000, currency: 'KRW', attempt: 1 } },
+      { type: 'payment.refunded', payload: { orderId: 'order-again', amount: 2_000, currency: 'KRW', attempt: 1 } },
+      { type: 'payment.captured', payload: { orderId: 'order-again', amount: 2_000, currency: 'KRW', attempt: 2 } },
     ]);
     expect(synced.statusCode).toBe(200);
 
@@ -101,7 +108,7 @@ describeDialects('central reports', (dialect) => {
       { orderId: 'order-d', currency: 'KRW', reason: 'missing_at_central', station: { captured: 700, refunded: 0 }, central: { captured: 0, refunded: 0 } },
     ]);
     expect(body.totals).toEqual([
-      { currency: 'KRW', station: { captured: 15_400, refunded: 4_000, net: 11_400 }, central: { captured: 19_200, refunded: 4_000, net: 15_200 } },
+      { currency: 'KRW', station: { captured: 19_400, refunded: 6_000, net: 13_400 }, central: { captured: 23_200, refunded: 6_000, net: 17_200 } },
     ]);
     expect(body.unreadableEvents).toHaveLength(1);
 

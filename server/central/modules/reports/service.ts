@@ -210,6 +210,7 @@ export class ReportService {
       .orderBy('seq')
       .execute();
     const unreadableEvents: string[] = [];
+    const capturedByAttempt = new Map<string, Map<number | null, number>>();
     for (const e of events) {
       const payload = JSON.parse(e.payload) as Record<string, unknown>;
       const { orderId, amount, currency } = payload;
@@ -220,10 +221,18 @@ export class ReportService {
       const acceptedAt = typeof payload.offlineAcceptedAt === 'string' ? Date.parse(payload.offlineAcceptedAt) : NaN;
       const movedAt = e.type !== 'payment.refunded' && Number.isFinite(acceptedAt) ? acceptedAt : e.occurred_at;
       if (!inDay(movedAt)) continue;
-      const s = side(station, key(orderId, currency));
+      const k = key(orderId, currency);
+      const s = side(station, k);
       if (e.type === 'payment.refunded') s.refunded += amount as number;
-      else s.captured = e.type === 'payment.declined' ? 0 : (amount as number);
+      else {
+        // Within one attempt the latest event says what it took (accepted offline, then captured or
+        // declined); an order paid again after a refunded attempt took money under both.
+        const attempt = typeof payload.attempt === 'number' ? payload.attempt : null;
+        const attempts = capturedByAttempt.get(k) ?? capturedByAttempt.set(k, new Map()).get(k)!;
+        attempts.set(attempt, e.type === 'payment.declined' ? 0 : (amount as number));
+      }
     }
+    for (const [k, attempts] of capturedByAttempt) side(station, k).captured = [...attempts.values()].reduce((sum, n) => sum + n, 0);
 
     const mismatches: Mismatch[] = [];
     const totals = new Map<string, Reconciliation['totals'][number]>();
