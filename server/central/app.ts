@@ -137,6 +137,10 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Centr
     app.addHook('onReady', async () => {
       timer = setInterval(() => {
         ctx.purgeExpired().catch((error: unknown) => app.log.error({ err: error }, 'purge of expired keys failed'));
+        ctx.payments
+          .settleAbandoned()
+          .then((settled) => settled > 0 && app.log.warn({ settled }, 'settled payments an instance left pending mid-call'))
+          .catch((error: unknown) => app.log.error({ err: error }, 'settling abandoned payments failed'));
       }, purgeEveryMs);
       timer.unref();
     });

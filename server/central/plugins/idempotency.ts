@@ -224,12 +224,15 @@ export class Idempotency {
   async standing(storeId: string, key: string): Promise<'unknown' | 'in_progress' | 'done'> {
     const row = await this.db
       .selectFrom('idempotency_keys')
-      .select(['status_code', 'expires_at'])
+      .select(['status_code', 'expires_at', 'locked_until'])
       .where('store_id', '=', storeId)
       .where('idem_key', '=', key)
       .executeTakeFirst();
-    if (!row || row.expires_at <= this.clock.now()) return 'unknown';
-    return row.status_code === null ? 'in_progress' : 'done';
+    const now = this.clock.now();
+    if (!row || row.expires_at <= now) return 'unknown';
+    if (row.status_code !== null) return 'done';
+    // Its holder stopped renewing: no request runs it now (what it booked, if anything, tells).
+    return row.locked_until > now ? 'in_progress' : 'unknown';
   }
 
   /** Drops expired keys; run now and then by every instance (it is harmless to run twice). */

@@ -187,6 +187,27 @@ describeDialects('central payments', (dialect) => {
     expect(c.acquirer.outstanding()).toBe(body.amount + 700);
   });
 
+  it('settles a payment an instance left pending mid-call once no live request holds its key', async () => {
+    const db = c.db.central.db;
+    const key = `omni-pay-${randomUUID()}-1`;
+    await c.pay('/v1/payments', paymentBody({ amount: 900 }), key);
+    // What a central killed mid-call to the acquirer leaves: a pending payment, its key held.
+    await db.updateTable('idempotency_keys').set({ status_code: null, response_body: null, locked_until: c.clock.now() + 60_000 }).where('idem_key', '=', key).execute();
+    await db.updateTable('payments').set({ state: 'pending', amount_captured: 0 }).where('idempotency_key', '=', key).execute();
+    const attempt = async () => (await c.signed('GET', `/v1/payment-attempts/${key}`)).json<{ state: string; payment?: PaymentJson }>();
+    // While the key's lease runs, the request may still be alive: left alone, shown running.
+    expect(await c.app.central.payments.settleAbandoned()).toBe(0);
+    expect(await attempt()).toEqual({ key, state: 'in_progress' });
+    c.clock.advance(61_000);
+    // Its holder is gone: what it booked is the answer, pending until the sweep settles it.
+    expect(await attempt()).toMatchObject({ state: 'done', payment: { state: 'pending' } });
+    expect(await c.app.central.payments.settleAbandoned()).toBe(1);
+    expect(await attempt()).toMatchObject({ state: 'done', payment: { state: 'failed', amountCaptured: 0 } });
+    // Reversed at the acquirer: nothing is left charged.
+    expect(c.acquirer.outstanding()).toBe(0);
+    expect(await c.app.central.payments.settleAbandoned()).toBe(0);
+  });
+
   it('makes one payment when identical requests race, on one instance and across two', async () => {
     const key = randomUUID();
     const body = paymentBody();

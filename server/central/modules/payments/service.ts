@@ -163,28 +163,61 @@ export class PaymentService {
       .execute();
     for (const row of rows) {
       if (row.state !== 'pending') return this.view(row);
-      const claimed = await this.o.db
-        .updateTable('payments')
-        .set({ failure_code: 'abandoned', updated_at: this.o.clock.now() })
-        .where('id', '=', row.id)
-        .where('state', '=', 'pending')
-        .returning('id')
-        .executeTakeFirst();
-      if (!claimed) {
-        // Its first instance booked the acquirer's answer just now: that outcome stands.
-        const booked = await this.o.db.selectFrom('payments').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
-        if (booked.state !== 'failed') return this.view(booked);
-        continue;
-      }
-      await this.reverse(row.id);
-      await this.o.db
-        .updateTable('payments')
-        .set({ state: 'failed', busy_until: null, updated_at: this.o.clock.now() })
-        .where('id', '=', row.id)
-        .where('state', '=', 'pending')
-        .execute();
+      const booked = await this.abandon(row);
+      if (booked) return this.view(booked);
     }
     return undefined;
+  }
+
+  /**
+   * Claims a pending attempt cut off mid-call (the mark fences its first instance's late
+   * booking), reverses it at the acquirer and books it failed. Returns the row instead when its
+   * first instance booked an outcome just before the claim: that outcome stands.
+   */
+  private async abandon(row: PaymentRow): Promise<PaymentRow | undefined> {
+    const claimed = await this.o.db
+      .updateTable('payments')
+      .set({ failure_code: 'abandoned', updated_at: this.o.clock.now() })
+      .where('id', '=', row.id)
+      .where('state', '=', 'pending')
+      .returning('id')
+      .executeTakeFirst();
+    if (!claimed) {
+      const booked = await this.o.db.selectFrom('payments').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+      return booked.state === 'failed' ? undefined : booked;
+    }
+    await this.reverse(row.id);
+    await this.o.db
+      .updateTable('payments')
+      .set({ state: 'failed', busy_until: null, updated_at: this.o.clock.now() })
+      .where('id', '=', row.id)
+      .where('state', '=', 'pending')
+      .execute();
+    return undefined;
+  }
+
+  /**
+   * Payments left pending by an instance that stopped mid-call, whose key no live request holds
+   * any more: settled as a retry of their key would settle them. A station that stopped waiting
+   * does not send the charge again, so without this nobody would. Returns how many were settled.
+   */
+  async settleAbandoned(): Promise<number> {
+    const now = this.o.clock.now();
+    const rows = await this.o.db.selectFrom('payments').selectAll().where('state', '=', 'pending').where('created_at', '<=', now - this.o.leaseMs).execute();
+    let settled = 0;
+    for (const row of rows) {
+      const held = await this.o.db
+        .selectFrom('idempotency_keys')
+        .select('idem_key')
+        .where('store_id', '=', row.store_id)
+        .where('idem_key', '=', row.idempotency_key ?? '')
+        .where('status_code', 'is', null)
+        .where('locked_until', '>', now)
+        .executeTakeFirst();
+      if (held) continue;
+      if (!(await this.abandon(row))) settled++;
+    }
+    return settled;
   }
 
   async capture(storeId: string, id: string, amount: number | undefined): Promise<Payment> {

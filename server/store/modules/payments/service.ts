@@ -257,7 +257,7 @@ export class PaymentService {
     const central = this.o.central!;
     const attempt = await this.ask(() => central.request('GET', `/v1/payment-attempts/${encodeURIComponent(attemptKey(row))}`) as Promise<CentralAttempt>);
     // A payment still pending at central is one whose instance stopped mid-call: central settles
-    // it when its key is retried or taken over, not here.
+    // it (its sweep, or a retry of its key), and the next round reads the outcome.
     if (attempt.state === 'in_progress' || attempt.payment?.state === 'pending') return;
     if (attempt.state === 'unknown' && this.o.clock.now() - row.updated_at < UNANSWERED_CHARGE_LIVES_MS) return;
     const payment = attempt.payment;
