@@ -243,6 +243,13 @@ describe('payments on the phone and the monitor', () => {
     expect(await phone.getByTestId('pay-again-form').textContent()).not.toContain('Nothing has been charged');
     await screenshot(phone, 'shopper-receipt-offline-unconfirmed-en');
     await phoneContext.close();
+    // Staff read the same doubt in the order's detail (a row changed behind the stream's back:
+    // the board reads it again on a reload).
+    await monitor.reload();
+    await card(monitor, big.id).click();
+    await expect.poll(() => monitor.getByTestId('detail-payment-reason').textContent()).toContain('결제 확인 안 됨');
+    await monitor.getByTestId('detail-payment-reason').scrollIntoViewIfNeeded();
+    await screenshot(monitor, 'monitor-offline-unconfirmed-ko-1366');
 
     // The monitor is closed while central comes back and declines the forwarded payment.
     await monitor.close();
