@@ -178,10 +178,23 @@ const leaseOwners: Migration = {
   },
 };
 
+// Every instance looks for payments left pending mid-call once a minute (PaymentService
+// .settleAbandoned): without this the look is a scan of the whole ledger. Partial, so it holds
+// only the few payments pending at any moment.
+const pendingPayments: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.createIndex('payments_pending').on('payments').column('created_at').where(sql.ref('state'), '=', 'pending').execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropIndex('payments_pending').execute();
+  },
+};
+
 export const centralMigrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_approval_profiles': approvalProfiles,
   '0003_lease_owners': leaseOwners,
+  '0004_pending_payments': pendingPayments,
 };
 
 export const migrationProvider: MigrationProvider = {

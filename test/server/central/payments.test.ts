@@ -2,6 +2,7 @@
 // Stripe-like idempotency and card-data refusal, on SQLite and PostgreSQL.
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { CompiledQuery } from 'kysely';
 import { createTestCentral, describeDialects, paymentBody, signedInject, type InjectResult, type TestCentral } from './helpers.js';
 
 interface PaymentJson {
@@ -206,6 +207,12 @@ describeDialects('central payments', (dialect) => {
     // Reversed at the acquirer: nothing is left charged.
     expect(c.acquirer.outstanding()).toBe(0);
     expect(await c.app.central.payments.settleAbandoned()).toBe(0);
+    // Once a minute on every instance: through the partial index, not a scan of the ledger.
+    if (dialect === 'sqlite') {
+      const { sql: text, parameters } = c.app.central.payments.pendingSince(c.clock.now()).compile();
+      const plan = await c.db.central.db.executeQuery(CompiledQuery.raw(`EXPLAIN QUERY PLAN ${text}`, [...parameters]));
+      expect(JSON.stringify(plan.rows)).toContain('payments_pending');
+    }
   });
 
   it('makes one payment when identical requests race, on one instance and across two', async () => {
