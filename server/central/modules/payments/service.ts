@@ -197,16 +197,16 @@ export class PaymentService {
     return undefined;
   }
 
-  /**
-   * Payments left pending by an instance that stopped mid-call, whose key no live request holds
-   * any more: settled as a retry of their key would settle them. A station that stopped waiting
-   * does not send the charge again, so without this nobody would. Returns how many were settled.
-   */
   /** Payments pending since before `before`, through the partial index payments_pending (the state a literal, so that PostgreSQL's generic plans match the index too). */
   pendingSince(before: number) {
     return this.o.db.selectFrom('payments').selectAll().where('state', '=', sql.lit('pending')).where('created_at', '<=', before);
   }
 
+  /**
+   * Payments left pending by an instance that stopped mid-call, whose key no live request holds
+   * any more: settled as a retry of their key would settle them. A station that stopped waiting
+   * does not send the charge again, so without this nobody would. Returns how many were settled.
+   */
   async settleAbandoned(): Promise<number> {
     const now = this.o.clock.now();
     const rows = await this.pendingSince(now - this.o.leaseMs).execute();
