@@ -16,7 +16,8 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const KEY_TTL_MS = 24 * 60 * 60 * 1000;
 /** How long a retry waits for a first request that is still running before answering 409. */
 const WAIT_FOR_FIRST_MS = 10_000;
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** What an Idempotency-Key may be: 1–255 printable ASCII characters. */
+export const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 export interface Outcome {
   status: number;

@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { Amount, Currency, StoreId, Timestamp, Uuid } from '../../schemas.js';
 import { PAYMENT_TOKEN_PATTERN } from '../../../protocol/payment-token.js';
+import { KEY_PATTERN } from '../../plugins/idempotency.js';
 
 export const CreatePaymentBody = Type.Object(
   {
@@ -21,8 +22,8 @@ export const CaptureBody = Type.Object({ amount: Type.Optional(Amount) }, { addi
 export const CancelBody = Type.Object({}, { additionalProperties: false, description: 'empty; send {}' });
 export const RefundBody = Type.Object({ amount: Amount }, { additionalProperties: false });
 export const PaymentParams = Type.Object({ id: Uuid }, { additionalProperties: false });
-/** The Idempotency-Key a create call was sent under (printable ASCII, as the header allows). */
-export const AttemptParams = Type.Object({ key: Type.String({ pattern: '^[\\x21-\\x7e]{1,255}$' }) }, { additionalProperties: false });
+/** The Idempotency-Key a create call was sent under, as the idempotency ledger accepts it. */
+export const AttemptParams = Type.Object({ key: Type.String({ pattern: KEY_PATTERN.source }) }, { additionalProperties: false });
 
 export const PaymentStateSchema = Type.Union(
   [
