@@ -441,7 +441,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
  * Pairs each scan with its cart.activity frame, whichever arrives first (the frame can beat the
  * scan's answer, which tells the count); both times on monotonicMs().
  */
-class ScanMatcher {
+export class ScanMatcher {
   private readonly framesSeen = new Map<string, number>();
   private readonly scansAwaiting = new Map<string, { sentAt: number; measured: boolean }>();
 

@@ -19,7 +19,7 @@ import { HttpClient } from './http.js';
 import { monotonicMs, seededRandom, sleep } from './load.js';
 import { openRemoteMonitor } from './remote-monitor.js';
 // Not soak-station.ts: every bench run loads this file, the store server only its child needs.
-import { runSoak, SOAK_STORE_ID, type SoakDevices, type SoakResult } from './soak-load.js';
+import { runSoak, ScanMatcher, SOAK_STORE_ID, type SoakDevices, type SoakResult } from './soak-load.js';
 import { percentile, ratio, roundSignificant } from './stats.js';
 import type { BenchContext, BenchRow, Benchmark } from './types.js';
 
@@ -292,8 +292,7 @@ async function soakFloor(ctx: BenchContext, floor: ChildServer<object>, warmupMs
   const scans: number[] = [];
   const api: number[] = [];
   // Scan send and frame arrival on monotonicMs(): the monitor stamps its frames in its own process.
-  const seen = new Map<string, number>();
-  const awaiting = new Map<string, { sentAt: number; measured: boolean }>();
+  const matcher = new ScanMatcher(scans);
   let ops = 0;
   let sentAll = 0;
   let errors = 0;
@@ -306,15 +305,7 @@ async function soakFloor(ctx: BenchContext, floor: ChildServer<object>, warmupMs
     '/events',
     {},
     (type, data, receivedAt) => {
-      if (type !== 'cart.activity') return;
-      const { session, count } = JSON.parse(data) as { session: string; count: number };
-      const key = `${session}:${count}`;
-      const scan = awaiting.get(key);
-      if (scan === undefined) seen.set(key, receivedAt);
-      else {
-        awaiting.delete(key);
-        if (scan.measured) scans.push(receivedAt - scan.sentAt);
-      }
+      if (type === 'cart.activity') matcher.frame(data, receivedAt);
     },
     { cpuProfDir: ctx.cpuProfDir },
   );
@@ -353,13 +344,7 @@ async function soakFloor(ctx: BenchContext, floor: ChildServer<object>, warmupMs
               api.push(performance.now() - sent);
               ops++;
             }
-            const key = `${token.slice(0, 8)}:${(JSON.parse(answer.body) as { count: number }).count}`;
-            const at = seen.get(key);
-            if (at === undefined) awaiting.set(key, { sentAt, measured: sent >= measureFrom });
-            else {
-              seen.delete(key);
-              if (sent >= measureFrom) scans.push(at - sentAt);
-            }
+            matcher.scan(`${token.slice(0, 8)}:${(JSON.parse(answer.body) as { count: number }).count}`, sentAt, sent >= measureFrom);
           } catch {
             errors++;
           }
