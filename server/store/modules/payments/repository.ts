@@ -82,7 +82,8 @@ export class PaymentRepository {
   /** Work for central: offline payments to forward, and attempts whose answer never arrived. */
   /** Refused after a charge that was sent and never answered: central may have carried it out. */
   unconfirmed(): string[] {
-    return this.ids("state = 'failed' AND outcome_unknown = 1");
+    // The same test as the service's isUnconfirmed(row), which checks again under the order's lock.
+    return this.ids("state = 'failed' AND outcome_unknown = 1 AND attempts = settled_attempt");
   }
 
   waitingForCentral(): string[] {
