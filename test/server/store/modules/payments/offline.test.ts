@@ -112,7 +112,9 @@ describe('offline acceptance', () => {
   });
 
   it('refunds a charge that completed at central after it was refused offline, and says so', async () => {
-    const h = await harness({ settings: { timeoutMs: 150 }, acquirerLatencyMs: 500 });
+    // The charge runs well past the station's wait, so the first look below finds it still running
+    // even on a loaded machine.
+    const h = await harness({ settings: { timeoutMs: 150 }, acquirerLatencyMs: 1_500 });
     const placed = await h.checkout('tok_visa', [{ sku: 'MILK-1', quantity: 34 }]);
     // Refused offline (over the limit) while the charge was still running at central.
     expect(placed.response.json()).toMatchObject({ paymentState: 'failed', declineCode: 'offline_limit_unconfirmed', total: 51_000 });
