@@ -91,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<StoreApp> {
     config: options.station.config,
     labelKey: options.station.labelKey,
     clock: options.clock ?? systemClock,
+    log: app.log,
     syncTransport: options.syncTransport,
     central: options.central,
     payments: options.payments,

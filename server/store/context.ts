@@ -14,6 +14,7 @@ import { PaymentService, type CentralRequester } from './modules/payments/servic
 import { readPaymentSettings, type PaymentSettings } from './modules/payments/settings.js';
 import { SyncWorker, type SyncTransport } from './sync/worker.js';
 import { RetryLoop, type RetryLoopOptions } from './sync/retry-loop.js';
+import { outageLog, type OutageLogger } from './sync/outage-log.js';
 import { PresenceRepository } from './modules/presence/repository.js';
 import { PresenceService } from './modules/presence/service.js';
 import { KioskService } from './modules/presence/kiosks.js';
@@ -77,6 +78,8 @@ export interface PaymentOptions {
 }
 
 export interface ContextOptions extends Pick<StationContext, 'db' | 'config' | 'labelKey' | 'clock'> {
+  /** Where the loops that talk to central say that they fail and recover (the server's log). */
+  log?: OutageLogger;
   syncTransport?: SyncTransport;
   central?: CentralRequester;
   payments?: PaymentOptions;
@@ -84,14 +87,15 @@ export interface ContextOptions extends Pick<StationContext, 'db' | 'config' | '
   approval?: ApprovalOptions;
 }
 
-export function createContext({ db, config, labelKey, clock, syncTransport, central, payments: paymentOptions = {}, presence: presenceOptions = {}, approval: approvalOptions = {} }: ContextOptions): StationContext {
+export function createContext({ db, config, labelKey, clock, log, syncTransport, central, payments: paymentOptions = {}, presence: presenceOptions = {}, approval: approvalOptions = {} }: ContextOptions): StationContext {
+  const outages = (name: string) => (log ? outageLog(name, log, clock) : {});
   const hub = new EventHub(db);
   const carts = new CartRepository(db);
   const catalogue = new CatalogueRepository(db);
   const outbox = new OutboxRepository(db);
   const paymentRows = new PaymentRepository(db);
   const orders = new OrderService(db, carts, hub, outbox, paymentRows, clock);
-  const sync = syncTransport ? new SyncWorker({ outbox, transport: syncTransport, clock }) : null;
+  const sync = syncTransport ? new SyncWorker({ outbox, transport: syncTransport, clock, ...outages('sync') }) : null;
   // Order events and outbox rows are written together, so a stored event means work for sync.
   if (sync) hub.subscribe((event) => 'id' in event && sync.nudge());
   let forwarder: RetryLoop | null = null;
@@ -146,7 +150,7 @@ export function createContext({ db, config, labelKey, clock, syncTransport, cent
   // A decided dialogue charges the order (passed) or shows it denied (failed) at once.
   approval.onDecided = (orderId) => payments.afterCheckout(orderId);
   // Offline payments wait for central far longer than outbox events do; a slower idle poll is enough.
-  if (central) forwarder = new RetryLoop(() => payments.forwardDue(), { idlePollMs: 30_000, ...paymentOptions.forwarder, clock });
+  if (central) forwarder = new RetryLoop(() => payments.forwardDue(), { idlePollMs: 30_000, ...outages('payment forwarding'), ...paymentOptions.forwarder, clock });
   // A payment that went through proves central is back: the outbox and the offline payments
   // follow at once instead of when their backoff (up to a minute) runs out.
   central?.onAnswer?.(() => {

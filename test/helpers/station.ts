@@ -53,7 +53,7 @@ export async function createTestStation(
     products?: TestProduct[];
     rendererDir?: string;
     rateLimits?: { sessionsPerMinute?: number; pinAttemptsPerMinute?: number };
-  } & Pick<AppOptions, 'central' | 'payments' | 'syncTransport' | 'presence' | 'approval' | 'devices'> = {},
+  } & Pick<AppOptions, 'central' | 'payments' | 'syncTransport' | 'presence' | 'approval' | 'devices' | 'logger'> = {},
 ): Promise<TestStation> {
   const dir = mkdtempSync(join(tmpdir(), 'omni-test-'));
   const { station } = initStation({
@@ -78,6 +78,7 @@ export async function createTestStation(
     // Likewise the identity approval gate; test/server/store/modules/approval turns it on.
     approval: options.approval ?? { gate: false },
     devices: options.devices,
+    logger: options.logger,
   });
   return {
     dir,

@@ -17,6 +17,8 @@ export interface RetryLoopOptions {
   lingerMs?: number;
   random?: () => number;
   onError?: (error: Error, attempt: number) => void;
+  /** The work succeeded after `failures` failed attempts in a row. */
+  onRecovered?: (failures: number) => void;
 }
 
 export interface RetryLoopStatus {
@@ -105,6 +107,7 @@ export class RetryLoop {
       try {
         this.current.state = 'working';
         await this.work();
+        if (this.current.attempt > 0) this.options.onRecovered?.(this.current.attempt);
         this.current.attempt = 0;
         this.current.lastError = null;
         this.current.nextRetryAt = null;

@@ -1,8 +1,10 @@
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay, SyncWorker, type SyncTransport } from '../../../../server/store/sync/worker.js';
 import type { OutboxEvent } from '../../../../server/store/modules/outbox/repository.js';
 import { RetryLoop, retryDelay } from '../../../../server/store/sync/retry-loop.js';
 import { CentralError } from '../../../../server/store/sync/central-client.js';
+import { productionLogger } from '../../../../server/store/server.js';
 import { checkoutBody, createTestStation, startShopper, staffCookie, type TestStation } from '../../../helpers/station.js';
 
 /** An in-memory central: stores each seq once and acks the highest contiguous one. */
@@ -35,13 +37,13 @@ afterEach(async () => {
   await t.close();
 });
 
-async function placeOrders(n: number): Promise<string[]> {
+async function placeOrders(n: number, app = t.app): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const shopper = await startShopper(t.app);
-    await t.app.inject({ method: 'POST', url: '/api/cart/items', headers: shopper.headers, payload: { sku: 'MILK-1' } });
+    const shopper = await startShopper(app);
+    await app.inject({ method: 'POST', url: '/api/cart/items', headers: shopper.headers, payload: { sku: 'MILK-1' } });
     const body = checkoutBody();
-    const response = await t.app.inject({ method: 'POST', url: '/api/orders', headers: shopper.headers, payload: body });
+    const response = await app.inject({ method: 'POST', url: '/api/orders', headers: shopper.headers, payload: body });
     expect(response.statusCode).toBe(201);
     ids.push(body.orderId);
   }
@@ -223,6 +225,49 @@ describe('retry loop after an outage', () => {
     worker.retryNow();
     await expect.poll(() => t.app.station.outbox.status().backlog).toBe(0);
     await worker.stop();
+  });
+});
+
+describe('retry loop recovery', () => {
+  it('reports the end of a run of failures once, with its length, and not after plain successes', async () => {
+    let calls = 0;
+    const recovered: number[] = [];
+    const loop = new RetryLoop(
+      async () => {
+        calls++;
+        if (calls >= 2 && calls <= 4) throw new Error('connect ECONNREFUSED');
+      },
+      { clock: t.clock, baseDelayMs: 1, maxDelayMs: 2, idlePollMs: 1, onRecovered: (failures) => recovered.push(failures) },
+    );
+    loop.start();
+    await expect.poll(() => calls).toBeGreaterThanOrEqual(8);
+    await loop.stop();
+    expect(recovered).toEqual([3]);
+  });
+
+  it("puts central's outage and its end in the station's log", async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const central = new FakeCentral();
+    central.down = true;
+    const logged = await createTestStation({ syncTransport: central, logger: productionLogger('info', stream) });
+    try {
+      await placeOrders(1, logged.app);
+      logged.app.station.sync!.start();
+      const about = (prefix: string) => lines.filter((l) => l.msg.startsWith(prefix));
+      await expect.poll(() => about('sync: central did not take').length).toBe(1);
+      expect(about('sync: central did not take')[0]).toMatchObject({ level: 40, msg: 'sync: central did not take the work (connect ECONNREFUSED); retrying with backoff' });
+      central.down = false;
+      await expect.poll(() => about('sync: central took the work again').length).toBe(1);
+      expect(about('sync: central took the work again')[0]!.level).toBe(30);
+    } finally {
+      await logged.close();
+    }
   });
 });
 
