@@ -9,7 +9,7 @@ import { buildCentralApp, type CentralApp } from '../../server/central/app.js';
 import { openCentralDb, type CentralDb } from '../../server/central/db/index.js';
 import { TestAcquirer } from '../../server/central/acquirer/test-acquirer.js';
 import type { PaymentRow as CentralPaymentRow } from '../../server/central/db/schema.js';
-import { systemClock } from '../../server/store/clock.js';
+import { systemClock, type Clock } from '../../server/store/clock.js';
 import { CentralClient } from '../../server/store/sync/central-client.js';
 
 export const CENTRAL_ADMIN_TOKEN = 'station-tests-admin-token-0123456789';
@@ -25,7 +25,8 @@ export interface LiveCentral {
   stop(): Promise<void>;
   start(): Promise<void>;
   /** Registers a store as IT does and returns the signed client its station would use. */
-  registerStore(storeId: string): Promise<CentralClient>;
+  /** `clock`: the one the station signs with (a skewed one, for a station whose clock is off). */
+  registerStore(storeId: string, clock?: Clock): Promise<CentralClient>;
   /** Central's own payment rows for an order: what was really charged. */
   paymentsFor(orderId: string): Promise<CentralPaymentRow[]>;
   close(): Promise<void>;
@@ -75,7 +76,7 @@ export async function startLiveCentral(options: { acquirerTimeoutMs?: number; ac
       await shutdown();
     },
     start,
-    async registerStore(storeId) {
+    async registerStore(storeId, clock = systemClock) {
       const response = await fetch(`http://127.0.0.1:${port}/admin/stores`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${CENTRAL_ADMIN_TOKEN}` },
@@ -83,7 +84,7 @@ export async function startLiveCentral(options: { acquirerTimeoutMs?: number; ac
       });
       if (response.status !== 201) throw new Error(`register: ${response.status} ${await response.text()}`);
       const { storeKey } = (await response.json()) as { storeKey: string };
-      return new CentralClient({ baseUrl: `http://127.0.0.1:${port}`, storeId, storeKey, clock: systemClock });
+      return new CentralClient({ baseUrl: `http://127.0.0.1:${port}`, storeId, storeKey, clock });
     },
     async paymentsFor(orderId) {
       return db.db.selectFrom('payments').selectAll().where('order_id', '=', orderId).execute();

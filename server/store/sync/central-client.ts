@@ -53,6 +53,11 @@ export function classifyFailure(error: unknown): CentralFailure {
     // Central reverses at the acquirer before it answers this, so nothing was charged.
     if (error.code === 'acquirer_unavailable') return { kind: 'unavailable', maybeDone: false, message };
     if (error.status >= 500 || error.status === 429 || BUSY.has(error.code)) return { kind: 'unavailable', maybeDone: true, message };
+    // Central's signature check turned the request away before anything ran: the station's clock
+    // is off or its store key is no longer known. That is no answer about the payment it carried
+    // (an offline payment forwarded now would be lost as "refused"): the station waits, and says
+    // why, until IT mends it. Only a replay refusal means the same request may have arrived before.
+    if (error.status === 401) return { kind: 'unavailable', maybeDone: error.code === 'replayed_request', message };
     return { kind: 'refused', status: error.status, code: error.code, message };
   }
   // undici reports a socket error's code on the error itself; fetch wrapped it in `cause`.

@@ -95,6 +95,20 @@ describe('central client', () => {
     expect(refused).toMatchObject({ retryAfterMs: undefined });
   });
 
+  it("reads central's signature refusals as the station's link being down, not as a no to what it carried", () => {
+    // Turned away before anything ran (clock off, store key unknown): nothing was done.
+    expect(classifyFailure(new CentralError(401, 'stale_request', 'The request timestamp is too far from the server clock.'))).toEqual({
+      kind: 'unavailable',
+      maybeDone: false,
+      message: 'The request timestamp is too far from the server clock.',
+    });
+    expect(classifyFailure(new CentralError(401, 'bad_signature', 'no'))).toMatchObject({ kind: 'unavailable', maybeDone: false });
+    // The same signed request arrived before: that one may have been carried out.
+    expect(classifyFailure(new CentralError(401, 'replayed_request', 'no'))).toMatchObject({ kind: 'unavailable', maybeDone: true });
+    // A refusal of the request itself stays one.
+    expect(classifyFailure(new CentralError(403, 'store_mismatch', 'no'))).toMatchObject({ kind: 'refused', code: 'store_mismatch' });
+  });
+
   it('keeps how long central asked to wait (Retry-After, seconds or a date)', async () => {
     const base = await serve((req, res) => {
       res.writeHead(req.url === '/later' ? 429 : 409, { 'content-type': 'application/json', 'retry-after': req.url === '/later' ? '7' : 'soon' });

@@ -4,6 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { startLiveCentral, type LiveCentral } from '../../../../helpers/central.js';
 import { checkoutBody, createTestStation, startShopper, staffCookie, TEST_STORE_ID, type Shopper, type TestStation } from '../../../../helpers/station.js';
 import type { PaymentSettings } from '../../../../../server/store/modules/payments/settings.js';
+import type { Clock } from '../../../../../server/store/clock.js';
 
 export interface Harness {
   central: LiveCentral;
@@ -30,10 +31,17 @@ export interface Checkout {
 }
 
 export async function createHarness(
-  options: { settings?: Partial<PaymentSettings>; acquirerTimeoutMs?: number; acquirerLatencyMs?: number; registered?: boolean } = {},
+  options: {
+    settings?: Partial<PaymentSettings>;
+    acquirerTimeoutMs?: number;
+    acquirerLatencyMs?: number;
+    registered?: boolean;
+    /** The clock the station signs its requests to central with (default the system's). */
+    signingClock?: Clock;
+  } = {},
 ): Promise<Harness> {
   const central = await startLiveCentral({ acquirerTimeoutMs: options.acquirerTimeoutMs, acquirerLatencyMs: options.acquirerLatencyMs });
-  const client = options.registered === false ? undefined : await central.registerStore(TEST_STORE_ID);
+  const client = options.registered === false ? undefined : await central.registerStore(TEST_STORE_ID, options.signingClock);
   const t = await createTestStation({
     central: client,
     payments: {

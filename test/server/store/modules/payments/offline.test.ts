@@ -210,6 +210,26 @@ describe('after central returns', () => {
     }
   });
 
+  it("keeps an offline payment while central refuses the station's signature, and forwards it once that is mended", async () => {
+    // The station's clock runs 10 minutes fast (central allows 5): every signed request is refused.
+    let skewMs = 10 * 60_000;
+    const h = await harness({ signingClock: { now: () => Date.now() + skewMs } });
+    const placed = await h.checkout('tok_visa', [{ sku: 'MILK-1', quantity: 2 }]);
+    // Not a refusal of the card: nothing ran at central, so the station decides offline, as when central is away.
+    expect(placed.response.json()).toMatchObject({ paymentState: 'paid_offline', state: 'placed' });
+    expect(await h.staff('hand-over', placed.orderId)).toMatchObject({ statusCode: 200 });
+    // Forwarding is refused the same way: the goods are gone, so the payment must not be given up.
+    await expect(h.t.app.station.payments.forwardDue()).rejects.toThrow(/timestamp is too far/);
+    expect(await h.order(placed.orderId)).toMatchObject({ paymentState: 'paid_offline' });
+    expect(h.t.app.station.hub.after(0).filter((e) => e.type === 'alert.offline_declined')).toEqual([]);
+    expect(await h.central.paymentsFor(placed.orderId)).toEqual([]);
+    // IT sets the clock right: the next round forwards it, charged once.
+    skewMs = 0;
+    await h.t.app.station.payments.forwardDue();
+    expect(await h.order(placed.orderId)).toMatchObject({ state: 'handed_over', paymentState: 'paid' });
+    expect((await h.central.paymentsFor(placed.orderId)).map((p) => [p.state, p.amount_captured])).toEqual([['captured', 3000]]);
+  });
+
   it('gives up an offline payment not forwarded within 24 hours and raises the alert', async () => {
     const h = await harness();
     await h.central.stop();
