@@ -1,7 +1,7 @@
 // Runs in: node (vitest). Store registration, the admin token and signed-request checks, on
 // SQLite and PostgreSQL.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
+import { logSink } from '../../helpers/log-sink.js';
 import { buildCentralApp } from '../../../server/central/app.js';
 import { centralLogger } from '../../../server/central/server.js';
 import { TestAcquirer } from '../../../server/central/acquirer/test-acquirer.js';
@@ -105,13 +105,7 @@ describeDialects('central admin token and logs', (dialect) => {
 
   it('makes an admin token on first start only, and logs refusals without secrets', async () => {
     db = await createTestDb(dialect);
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
+    const { stream: sink, lines } = logSink();
     const clock = new ManualClock(T0);
     const app = await buildCentralApp({ db: db.central, acquirer: new TestAcquirer(), clock, logger: centralLogger('info', sink), purgeEveryMs: 0 });
     const token = await app.central.stores.ensureAdminToken();

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
+import { logSink } from '../../helpers/log-sink.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,13 +23,7 @@ describe('request logs', () => {
     dir = mkdtempSync(join(tmpdir(), 'omni-log-'));
     station = initStation({ dataDir: join(dir, 'd'), storeId: 'LOGS-1', pin: TEST_PIN }).station;
     insertProducts(station, SAMPLE_PRODUCTS);
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
+    const { stream: sink, lines } = logSink();
     app = await buildApp({ station, logger: productionLogger('debug', sink), rateLimits: { sessionsPerMinute: 100, pinAttemptsPerMinute: 100 } });
     const shopper = await startShopper(app, 'device-secret-4711');
     await app.inject({ method: 'POST', url: '/api/cart/scan', headers: shopper.headers, payload: { code: labelPath(station.labelKey, 'LOGS-1', 'MILK-1') } });

@@ -1,10 +1,10 @@
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay, SyncWorker, type SyncTransport } from '../../../../server/store/sync/worker.js';
 import type { OutboxEvent } from '../../../../server/store/modules/outbox/repository.js';
 import { RetryLoop, retryDelay } from '../../../../server/store/sync/retry-loop.js';
 import { CentralError } from '../../../../server/store/sync/central-client.js';
 import { productionLogger } from '../../../../server/store/server.js';
+import { logSink } from '../../../helpers/log-sink.js';
 import { checkoutBody, createTestStation, startShopper, staffCookie, type TestStation } from '../../../helpers/station.js';
 
 /** An in-memory central: stores each seq once and acks the highest contiguous one. */
@@ -246,20 +246,14 @@ describe('retry loop recovery', () => {
   });
 
   it("puts central's outage and its end in the station's log", async () => {
-    const lines: { level: number; msg: string }[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
-        done();
-      },
-    });
+    const sink = logSink();
     const central = new FakeCentral();
     central.down = true;
-    const logged = await createTestStation({ syncTransport: central, logger: productionLogger('info', stream) });
+    const logged = await createTestStation({ syncTransport: central, logger: productionLogger('info', sink.stream) });
     try {
       await placeOrders(1, logged.app);
       logged.app.station.sync!.start();
-      const about = (prefix: string) => lines.filter((l) => l.msg.startsWith(prefix));
+      const about = (prefix: string) => sink.entries().filter((l) => l.msg.startsWith(prefix));
       await expect.poll(() => about('sync: central did not take').length).toBe(1);
       expect(about('sync: central did not take')[0]).toMatchObject({ level: 40, msg: 'sync: central did not take the work (connect ECONNREFUSED); retrying with backoff' });
       central.down = false;

@@ -1,6 +1,6 @@
 // Runs in: node (vitest). Answers and contacts of the approval unit never reach the station's
 // request log (debug level, production redaction), refusals included.
-import { Writable } from 'node:stream';
+import { logSink } from '../../../../helpers/log-sink.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,13 +28,7 @@ it('keeps answers and contacts out of the request log', async () => {
   station = initStation({ dataDir: join(dir, 'd'), storeId: 'LOGS-2', pin: TEST_PIN }).station;
   insertProducts(station, SAMPLE_PRODUCTS);
   central = await startLiveCentral();
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
+  const { stream: sink, lines } = logSink();
   app = await buildApp({
     station,
     logger: productionLogger('debug', sink),
