@@ -144,6 +144,7 @@ export function createContext({ db, config, labelKey, clock, log, syncTransport,
     currency: config.currency,
     onOfflineAccepted: () => forwarder?.nudge(),
     gate: approvalGate,
+    log,
   });
   // A proof (or an override) lifts the hold: the order is charged then, not at the next checkout.
   presence.onRelease = (orderId) => void payments.afterCheckout(orderId).catch(() => undefined);

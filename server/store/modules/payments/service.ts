@@ -60,6 +60,20 @@ class CentralUnavailable extends Error {
   }
 }
 
+/**
+ * Central answered the lookup or the undo of an unconfirmed charge with a refusal (a 4xx that
+ * is neither "busy" nor its signature check): the same request gets the same answer, so it is
+ * not central being away.
+ */
+class CentralRefusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 const SETTLED_FOR_GOOD = new Set(['paid', 'paid_offline', 'refunded']);
 
 // Shoppers read these; the code beside them says more to staff. A stolen card is not named to
@@ -125,10 +139,14 @@ export interface PaymentServiceOptions {
   onOfflineAccepted?: () => void;
   /** Without one every placed order is charged at once. */
   gate?: PaymentGate;
+  /** Where the forwarder reports an order central will not settle (the server's log). */
+  log?: { warn(message: string): void };
 }
 
 export class PaymentService {
   private readonly locks = new KeyedLock();
+  /** Unconfirmed charges central refused to settle, with the refusal last logged for each. */
+  private readonly refusedUndos = new Map<string, string>();
 
   constructor(private readonly o: PaymentServiceOptions) {}
 
@@ -187,7 +205,12 @@ export class PaymentService {
             // Sending it again would charge a card for an order being cancelled: look it up instead.
             // Still in doubt afterwards, the forwarder keeps watching it (and refunds a late charge).
             if (isUnconfirmed(row)) {
-              await this.undoUnanswered(row);
+              try {
+                await this.undoUnanswered(row);
+              } catch (error) {
+                if (!(error instanceof CentralRefusal)) throw error;
+                throw new AppError(409, 'central_refused', `The payment service refused to settle this order's last payment attempt (${error.code}), so it cannot be cancelled yet. Nothing was changed.`);
+              }
               return this.row(orderId);
             }
             const settled = await this.settleLastAttempt(row, false);
@@ -239,10 +262,23 @@ export class PaymentService {
         else if (row.state === 'paid_offline') await this.forward(row);
       });
     }
-    for (const orderId of this.o.payments.unconfirmed()) {
+    const unconfirmed = this.o.payments.unconfirmed();
+    for (const orderId of this.refusedUndos.keys()) if (!unconfirmed.includes(orderId)) this.refusedUndos.delete(orderId);
+    for (const orderId of unconfirmed) {
       // A shopper paying again right now settles the attempt first (settleLastAttempt).
       if (this.locks.held(orderId)) continue;
-      await this.exclusive(orderId, () => this.undoUnanswered(this.row(orderId)));
+      try {
+        await this.exclusive(orderId, () => this.undoUnanswered(this.row(orderId)));
+        this.refusedUndos.delete(orderId);
+      } catch (error) {
+        if (!(error instanceof CentralRefusal)) throw error;
+        // One order central will not settle must not hold up the others, nor back the forwarder
+        // off: it is asked again next round, and logged once per reason for IT.
+        if (this.refusedUndos.get(orderId) !== error.code) {
+          this.refusedUndos.set(orderId, error.code);
+          this.o.log?.warn(`payment forwarding: central refused to settle the unconfirmed charge of order ${orderId} (${error.code}: ${error.message}); asked again each round`);
+        }
+      }
     }
   }
 
@@ -329,13 +365,14 @@ export class PaymentService {
     return this.apply(row, outcome, false);
   }
 
-  /** A call to central whose failure reads as central being away (a refusal here is not the shopper's to see). */
+  /** A call to central that carries no charge: its failure is central being away, or a refusal for good. */
   private async ask<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
       const failure = classifyFailure(error);
-      throw new CentralUnavailable(failure.kind === 'unavailable' && failure.maybeDone, false, failure.message);
+      if (failure.kind === 'refused') throw new CentralRefusal(failure.code, failure.message);
+      throw new CentralUnavailable(failure.maybeDone, false, failure.message);
     }
   }
 

@@ -5,9 +5,13 @@ import { startLiveCentral, type LiveCentral } from '../../../../helpers/central.
 import { checkoutBody, createTestStation, startShopper, staffCookie, TEST_STORE_ID, type Shopper, type TestStation } from '../../../../helpers/station.js';
 import type { PaymentSettings } from '../../../../../server/store/modules/payments/settings.js';
 import type { Clock } from '../../../../../server/store/clock.js';
+import type { AppOptions } from '../../../../../server/store/app.js';
+import type { CentralClient } from '../../../../../server/store/sync/central-client.js';
 
 export interface Harness {
   central: LiveCentral;
+  /** The station's signed client for central (undefined when not registered). */
+  client: CentralClient | undefined;
   t: TestStation;
   readonly cookie: string;
   /** A new staff session, after the test clock moved past the last one's 12 hours. */
@@ -38,6 +42,7 @@ export async function createHarness(
     registered?: boolean;
     /** The clock the station signs its requests to central with (default the system's). */
     signingClock?: Clock;
+    logger?: AppOptions['logger'];
   } = {},
 ): Promise<Harness> {
   const central = await startLiveCentral({ acquirerTimeoutMs: options.acquirerTimeoutMs, acquirerLatencyMs: options.acquirerLatencyMs });
@@ -48,11 +53,13 @@ export async function createHarness(
       settings: { timeoutMs: 1_000, ...options.settings },
       forwarder: { baseDelayMs: 20, maxDelayMs: 100, idlePollMs: 50 },
     },
+    logger: options.logger,
   });
   let cookie = await staffCookie(t.app);
   const app = t.app;
   return {
     central,
+    client,
     t,
     get cookie() {
       return cookie;

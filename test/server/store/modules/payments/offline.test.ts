@@ -2,6 +2,8 @@
 // beyond them, forwarding when central returns (exactly once), and the alert for a later decline.
 import { afterEach, describe, expect, it } from 'vitest';
 import { SseReader } from '../../../../helpers/sse.js';
+import { logSink } from '../../../../helpers/log-sink.js';
+import { productionLogger } from '../../../../../server/store/server.js';
 import { createHarness, type Harness } from './harness.js';
 
 let h: Harness | undefined;
@@ -144,6 +146,36 @@ describe('offline acceptance', () => {
     expect(again.json()).toMatchObject({ paymentState: 'paid', total: 51_000 });
     expect(h.central.acquirer.outstanding()).toBe(51_000);
     expect((await h.central.paymentsFor(placed.orderId)).map((p) => p.state).sort()).toEqual(['captured', 'refunded']);
+  });
+
+  it('goes on with the other unconfirmed charges when central refuses to settle one, and says so once', async () => {
+    const sink = logSink();
+    const h = await harness({ settings: { timeoutMs: 150 }, acquirerLatencyMs: 1_500, logger: productionLogger('info', sink.stream) });
+    const stuck = await h.checkout('tok_visa', [{ sku: 'MILK-1', quantity: 34 }]);
+    // Placed later, so the forwarder comes to it after the one it cannot settle.
+    h.t.clock.advance(1_000);
+    const other = await h.checkout('tok_mastercard', [{ sku: 'MILK-1', quantity: 34 }]);
+    for (const placed of [stuck, other]) {
+      expect(placed.response.json()).toMatchObject({ declineCode: 'offline_limit_unconfirmed' });
+      await expect.poll(async () => (await h.central.paymentsFor(placed.orderId))[0]?.state).toBe('captured');
+    }
+    // The undo of the first is refused for good: its key was already used for another refund.
+    const [charged] = await h.central.paymentsFor(stuck.orderId);
+    await h.client!.request('POST', `/v1/payments/${charged!.id}/refunds`, { amount: 1 }, { 'Idempotency-Key': `omni-undo-${stuck.orderId}-1` });
+    await h.t.app.station.payments.forwardDue();
+    await h.t.app.station.payments.forwardDue();
+    // The other is settled all the same, and the forwarder did not take the refusal for an outage.
+    expect(await h.order(other.orderId)).toMatchObject({ declineCode: 'offline_limit', paymentMessage: expect.stringMatching(/refunded in full/) });
+    expect((await h.central.paymentsFor(other.orderId))[0]).toMatchObject({ state: 'refunded' });
+    expect(await h.order(stuck.orderId)).toMatchObject({ declineCode: 'offline_limit_unconfirmed' });
+    const warnings = sink.entries().filter((e) => e.msg.includes(stuck.orderId));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, msg: expect.stringContaining('idempotency_key_reused') });
+    // Staff cannot cancel it either, and are told why; nothing changes.
+    const cancel = await h.staff('cancel', stuck.orderId);
+    expect(cancel.statusCode).toBe(409);
+    expect(cancel.json().error).toMatchObject({ code: 'central_refused', message: expect.stringMatching(/idempotency_key_reused.*Nothing was changed/) });
+    expect(await h.order(stuck.orderId)).toMatchObject({ state: 'placed', declineCode: 'offline_limit_unconfirmed' });
   });
 
   it('never sends an unanswered charge again: one central never received is closed once it can no longer arrive', async () => {
