@@ -518,10 +518,6 @@ export class PaymentService {
     }
   }
 
-  /**
-   * One payment operation per order at a time (the station is one process): a retried request
-   * waits for the one in flight and then finds its outcome.
-   */
   /** Asks the gate and records its answer on the order; the hold when the order must wait. */
   private async held(orderId: string): Promise<OrderHold | null> {
     if (!this.o.gate) return null;
@@ -530,6 +526,10 @@ export class PaymentService {
     return hold;
   }
 
+  /**
+   * One payment operation per order at a time (the station is one process): a retried request
+   * waits for the one in flight and then finds its outcome.
+   */
   private exclusive<T>(orderId: string, run: () => Promise<T>): Promise<T> {
     return this.locks.run(orderId, run);
   }
