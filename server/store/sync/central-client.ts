@@ -92,7 +92,12 @@ export class CentralClient implements SyncTransport {
     await this.pool.destroy();
   }
 
-  /** Called whenever central answers below 500: proof that it is reachable and working. */
+  /**
+   * Called whenever central carries a request out (2xx): proof that it is back and takes this
+   * station's work, so workers waiting out a backoff may go at once. Not on a refusal: a station
+   * whose signature central refuses (401) or that it rate-limits (429) woke its other worker with
+   * every failure, and the two woke each other, thousands of requests a second.
+   */
   onAnswer(listener: () => void): void {
     this.answerListeners.add(listener);
   }
@@ -129,7 +134,7 @@ export class CentralClient implements SyncTransport {
       signal: AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs ?? 10_000),
     });
     const status = response.statusCode;
-    if (status < 500) for (const listener of this.answerListeners) listener();
+    if (status >= 200 && status < 300) for (const listener of this.answerListeners) listener();
     const payload = (await response.body.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
     if (status < 200 || status >= 300) {
       throw new CentralError(

@@ -81,6 +81,22 @@ describe('central client', () => {
     expect(new Set(seen.map((s) => s.socket)).size).toBeLessThanOrEqual(2);
   });
 
+  it('tells its listeners only of requests central carried out, not of refusals or failures', async () => {
+    const base = await serve((req, res) => {
+      const status = Number(req.url!.slice(1));
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(status < 300 ? {} : { error: { code: 'x', message: 'no' } }));
+    });
+    const c = client(base);
+    let answers = 0;
+    c.onAnswer(() => answers++);
+    for (const status of [401, 429, 409, 400, 500, 503]) await c.request('GET', `/${status}`).catch(() => undefined);
+    expect(answers).toBe(0);
+    await c.request('GET', '/200');
+    await c.request('POST', '/201', {});
+    expect(answers).toBe(2);
+  });
+
   it('turns an error answer into a CentralError with central’s code, refused for good or busy', async () => {
     const base = await serve((req, res) => {
       const [status, code] = req.url === '/busy' ? [409, 'request_in_progress'] : [422, 'amount_mismatch'];
