@@ -29,6 +29,26 @@ export function centralLink(status: StaffStatus): CentralLink {
   return { kind: 'online', tone: 'ok', error: null };
 }
 
+/** Central refuses signatures from a clock further off than this (MAX_CLOCK_SKEW_MS, server/protocol/signing.ts). */
+export const CENTRAL_CLOCK_LIMIT_MS = 5 * 60_000;
+/** A drift staff are told of: far beyond what a synchronised PC shows, well before the limit. */
+export const CLOCK_DRIFT_NOTICE_MS = 60_000;
+
+export interface ClockDrift {
+  ahead: boolean;
+  minutes: number;
+  /** danger: past the limit, so central refuses the station and card payments go offline. */
+  tone: 'warn' | 'danger';
+}
+
+/** The station's clock against central's, when staff should act on it; null otherwise. */
+export function clockDrift(status: StaffStatus): ClockDrift | null {
+  const offset = status.sync.clockOffsetMs;
+  if (offset === null || Math.abs(offset) < CLOCK_DRIFT_NOTICE_MS) return null;
+  const size = Math.abs(offset);
+  return { ahead: offset > 0, minutes: Math.round(size / 60_000), tone: size > CENTRAL_CLOCK_LIMIT_MS ? 'danger' : 'warn' };
+}
+
 /** Events waiting for central: none is fine, a few while online are on their way. */
 export function backlogTone(status: StaffStatus): StatusTone {
   if (status.sync.backlog === 0) return 'ok';

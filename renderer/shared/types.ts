@@ -169,6 +169,8 @@ export interface StaffStatus {
     oldestPendingAt: string | null;
     lastAckAt: string | null;
     lastError: string | null;
+    /** This station's clock minus central's at central's last answer (ms); null before one. */
+    clockOffsetMs: number | null;
   };
   payments: {
     enabled: boolean;

@@ -42,6 +42,8 @@ export interface StationContext {
   sync: SyncWorker | null;
   /** Forwards offline payments to central; null while the store is not registered with one. */
   forwarder: RetryLoop | null;
+  /** The signed client for central's API; null while the store is not registered with one. */
+  central: CentralRequester | null;
   presence: PresenceService;
   kiosks: KioskService;
   approval: ApprovalService;
@@ -173,6 +175,7 @@ export function createContext({ db, config, labelKey, clock, log, syncTransport,
     payments,
     sync,
     forwarder,
+    central: central ?? null,
     presence,
     kiosks,
     approval,

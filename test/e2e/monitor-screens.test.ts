@@ -273,6 +273,39 @@ describe('monitor screens in both languages and sizes', () => {
     await expect.poll(() => board.getByTestId('status-storage').count(), WAIT).toBe(0);
   }, 60_000);
 
+  it("clock drift: the station's clock against central's, before and after central's limit", async () => {
+    // The offset comes from central's Date header; here the station's real answer is shifted.
+    let offsetMs = 3 * 60_000 + 12_000;
+    await board.route('**/api/staff/status', async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      await route.fulfill({ response, json: { ...body, sync: { ...body.sync, clockOffsetMs: offsetMs } } });
+    });
+    try {
+      await board.reload();
+      await live(board);
+      const clock = board.getByTestId('status-clock');
+      await clock.waitFor(WAIT);
+      await everyVariant(board, 'clock-ahead', '[data-testid="status-strip"]', async (lang) => {
+        expect(await clock.textContent()).toMatch(lang === 'ko' ? /중앙 서버보다 3분 빠름.*5분을 넘으면/ : /3 min ahead of central.*stop past 5 min/);
+      });
+      offsetMs = -(7 * 60_000);
+      await board.reload();
+      await live(board);
+      await expect.poll(async () => (await clock.getAttribute('data-offset-ms')) === String(offsetMs), WAIT).toBe(true);
+      await setLang(board, 'en');
+      expect(await clock.textContent()).toMatch(/7 min behind central.*offline until the PC’s time is set/);
+      expect(await clock.getAttribute('class')).toContain('danger');
+      await screenshot(board, 'monitor-clock-behind-1366-en', { fullPage: false });
+    } finally {
+      await board.unroute('**/api/staff/status');
+    }
+    await board.reload();
+    await live(board);
+    await board.getByTestId('status-central').waitFor(WAIT);
+    expect(await board.getByTestId('status-clock').count()).toBe(0);
+  }, 90_000);
+
   it('central unreachable: the link retrying and the sync backlog count; then a payment accepted offline that central declines', async () => {
     await server.central.stop();
     // Accepted offline (within the limits); its events wait in the outbox.

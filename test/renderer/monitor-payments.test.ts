@@ -14,7 +14,7 @@ import {
 } from '../../renderer/monitor/alerts';
 import { ALERTS_STORAGE_KEY, useAlertsStore } from '../../renderer/monitor/stores/alerts';
 import { CURSOR_STORAGE_KEY, useOrdersStore } from '../../renderer/monitor/stores/orders';
-import { backlogTone, centralLink, offlineLoad } from '../../renderer/monitor/status';
+import { backlogTone, centralLink, clockDrift, offlineLoad } from '../../renderer/monitor/status';
 import type { OfflineDeclinedAlert, StaffStatus } from '../../renderer/shared/types';
 
 function alert(overrides: Partial<OfflineDeclinedAlert> = {}): OfflineDeclinedAlert {
@@ -187,6 +187,7 @@ describe('status strip', () => {
         oldestPendingAt: null,
         lastAckAt: '2026-11-25T09:00:00.000Z',
         lastError: null,
+        clockOffsetMs: 400,
         ...overrides.sync,
       },
       payments: {
@@ -221,6 +222,16 @@ describe('status strip', () => {
     });
     expect(centralLink(forwarderRetrying)).toMatchObject({ kind: 'retrying', error: 'central answered 503' });
     expect(centralLink(status({ sync: { state: 'stopped', lastError: 'bad_signature' } }))).toMatchObject({ kind: 'stopped', tone: 'danger' });
+  });
+
+  it("tells of the station's clock only when it drifts towards central's limit, and past it", () => {
+    expect(clockDrift(status())).toBeNull();
+    expect(clockDrift(status({ sync: { clockOffsetMs: null } }))).toBeNull();
+    expect(clockDrift(status({ sync: { clockOffsetMs: -59_000 } }))).toBeNull();
+    expect(clockDrift(status({ sync: { clockOffsetMs: 3 * 60_000 + 10_000 } }))).toEqual({ ahead: true, minutes: 3, tone: 'warn' });
+    expect(clockDrift(status({ sync: { clockOffsetMs: -5 * 60_000 } }))).toEqual({ ahead: false, minutes: 5, tone: 'warn' });
+    expect(clockDrift(status({ sync: { clockOffsetMs: -(5 * 60_000 + 1) } }))).toEqual({ ahead: false, minutes: 5, tone: 'danger' });
+    expect(clockDrift(status({ sync: { clockOffsetMs: 10 * 60_000 } }))).toEqual({ ahead: true, minutes: 10, tone: 'danger' });
   });
 
   it('warns about a backlog only while central is not reachable', () => {

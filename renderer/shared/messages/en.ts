@@ -496,6 +496,11 @@ export const en = {
         read_only: 'Database read-only — checkouts stopped; call IT',
         io_error: 'Database cannot be written — checkouts stopped; call IT',
       },
+      clock: 'Station clock',
+      clockAhead: '{n} min ahead of central',
+      clockBehind: '{n} min behind central',
+      clockHint: 'Card payments stop past 5 min: set the PC’s time (NTP)',
+      clockStopped: 'Card payments go offline until the PC’s time is set (NTP)',
       // The store server itself, as the desktop station's shell reports it (never in a plain browser).
       server: {
         label: 'Store server',

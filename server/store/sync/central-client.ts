@@ -81,6 +81,12 @@ export interface CentralClientOptions {
 }
 
 export class CentralClient implements SyncTransport {
+  /**
+   * This station's clock minus central's, read from the Date header of central's last answer
+   * (refusals too); null before the first. Central refuses signatures more than 5 minutes off
+   * (`stale_request`), so staff and IT should see a drift coming before payments stop.
+   */
+  clockOffsetMs: number | null = null;
   private readonly answerListeners = new Set<() => void>();
   // undici keeps an idle connection as long as central's Keep-Alive header says, less a margin.
   private readonly pool = new Agent();
@@ -118,13 +124,14 @@ export class CentralClient implements SyncTransport {
     options: CentralRequestOptions = {},
   ): Promise<unknown> {
     const text = body === undefined ? undefined : JSON.stringify(body);
+    const sentAt = this.options.clock.now();
     const signed = signRequest({
       method,
       path,
       body: text,
       storeId: this.options.storeId,
       key: this.options.storeKey,
-      now: this.options.clock.now(),
+      now: sentAt,
     });
     const response = await request(new URL(path, this.options.baseUrl), {
       method,
@@ -134,6 +141,7 @@ export class CentralClient implements SyncTransport {
       signal: AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs ?? 10_000),
     });
     const status = response.statusCode;
+    this.noteClock(response.headers.date, sentAt);
     if (status >= 200 && status < 300) for (const listener of this.answerListeners) listener();
     const payload = (await response.body.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
     if (status < 200 || status >= 300) {
@@ -145,5 +153,13 @@ export class CentralClient implements SyncTransport {
       );
     }
     return payload;
+  }
+
+  private noteClock(date: string | string[] | undefined, sentAt: number): void {
+    const central = Date.parse(Array.isArray(date) ? date[0]! : (date ?? ''));
+    if (!Number.isFinite(central)) return;
+    // The header is cut to the second, so central's time was within the second after it; and it
+    // was read somewhere between sending and now: the middle of both is the best guess.
+    this.clockOffsetMs = Math.round((sentAt + this.options.clock.now()) / 2 - (central + 500));
   }
 }

@@ -3,7 +3,7 @@
 // but a refusal must not, or the two wake each other without pause.
 import { afterEach, expect, it } from 'vitest';
 import { startLiveCentral, type LiveCentral } from '../../helpers/central.js';
-import { checkoutBody, createTestStation, startShopper, TEST_STORE_ID, type TestStation } from '../../helpers/station.js';
+import { checkoutBody, createTestStation, staffCookie, startShopper, TEST_STORE_ID, type TestStation } from '../../helpers/station.js';
 
 let central: LiveCentral | undefined;
 let t: TestStation | undefined;
@@ -38,4 +38,7 @@ it('backs both workers off while central refuses the station\'s signature, inste
   expect(calls - before).toBeLessThan(40);
   expect(t.app.station.sync!.status.lastError).toMatch(/stale_request/);
   expect(t.app.station.outbox.status().backlog).toBeGreaterThan(0);
+  // Staff see why: the station's clock against central's, from central's own answers.
+  const status = await t.app.inject({ url: '/api/staff/status', headers: { cookie: await staffCookie(t.app) } });
+  expect(Math.abs(status.json().sync.clockOffsetMs - 10 * 60_000)).toBeLessThan(2_000);
 });

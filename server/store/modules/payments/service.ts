@@ -21,6 +21,8 @@ import { MAX_CLOCK_SKEW_MS } from '../../../protocol/signing.js';
 export interface CentralRequester {
   /** Optional: tells when central answered, so waiting workers need not sit out a backoff. */
   onAnswer?(listener: () => void): void;
+  /** Optional: this station's clock minus central's, as last seen (CentralClient has it). */
+  readonly clockOffsetMs?: number | null;
   request(
     method: string,
     path: string,

@@ -90,6 +90,9 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
                 oldestPendingAt: Type.Union([Type.String(), Type.Null()]),
                 lastAckAt: Type.Union([Type.String(), Type.Null()]),
                 lastError: Type.Union([Type.String(), Type.Null()]),
+                clockOffsetMs: Type.Union([Type.Integer(), Type.Null()], {
+                  description: "this station's clock minus central's at central's last answer; central refuses beyond ±5 min",
+                }),
               }),
               payments: Type.Object({
                 /** False while the store is not registered with central: orders stay pending. */
@@ -139,6 +142,7 @@ export const staffRoutes: FastifyPluginAsyncTypebox<{ ctx: StationContext; pinPe
             ...ctx.outbox.status(),
             lastAckAt: worker?.lastAckAt ?? null,
             lastError: worker?.lastError ?? null,
+            clockOffsetMs: ctx.central?.clockOffsetMs ?? null,
           },
           payments: {
             enabled: ctx.forwarder !== null,

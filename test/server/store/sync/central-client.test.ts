@@ -97,6 +97,24 @@ describe('central client', () => {
     expect(answers).toBe(2);
   });
 
+  it("reads how far this station's clock is from central's off every answer, refusals too", async () => {
+    let centralNow = Date.now();
+    const base = await serve((req, res) => {
+      res.writeHead(req.url === '/no' ? 401 : 200, { 'content-type': 'application/json', date: new Date(centralNow).toUTCString() });
+      res.end(JSON.stringify(req.url === '/no' ? { error: { code: 'stale_request', message: 'no' } } : {}));
+    });
+    const c = client(base);
+    expect(c.clockOffsetMs).toBeNull();
+    // Central's clock is 7 minutes behind this station's.
+    centralNow = Date.now() - 7 * 60_000;
+    await c.request('GET', '/no').catch(() => undefined);
+    // The header is to the second: within a second and the round trip of the truth.
+    expect(Math.abs(c.clockOffsetMs! - 7 * 60_000)).toBeLessThan(1_500);
+    centralNow = Date.now() + 90_000;
+    await c.request('GET', '/yes');
+    expect(Math.abs(c.clockOffsetMs! + 90_000)).toBeLessThan(1_500);
+  });
+
   it('turns an error answer into a CentralError with central’s code, refused for good or busy', async () => {
     const base = await serve((req, res) => {
       const [status, code] = req.url === '/busy' ? [409, 'request_in_progress'] : [422, 'amount_mismatch'];
