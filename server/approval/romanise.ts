@@ -75,7 +75,14 @@ export function hangulKeys(word: string): string[] {
 /** A word typed on a QWERTY keyboard with the Korean input method off (rhkdwn → 광주), if any. */
 export function qwertyToHangul(word: string): string | undefined {
   if (!/^[a-zA-Z]{2,}$/.test(word)) return undefined;
-  const converted = convertQwertyToHangul(word);
+  let converted: string;
+  try {
+    converted = convertQwertyToHangul(word);
+  } catch {
+    // es-hangul 2 throws on some key runs it cannot assemble ("hkA": ㅗㅏ then ㅁ), which no
+    // Korean word is typed as; a shopper's answer must never break the dialogue.
+    return undefined;
+  }
   return isHangul(converted) ? converted : undefined;
 }
 

@@ -31,6 +31,9 @@ describe('romanisation keys', () => {
   it('read Korean typed with the input method off', () => {
     expect(qwertyToHangul('rhkdwn')).toBe('광주');
     expect(qwertyToHangul('hello')).toBeUndefined();
+    // es-hangul throws on some key runs (ㅗ+ㅏ then a shifted ㅁ): no word, and no crash.
+    expect(qwertyToHangul('hkA')).toBeUndefined();
+    expect(qwertyToHangul('hkAa')).toBeUndefined();
   });
 
   it('price a distant-key substitution above a fat-finger one', () => {

@@ -161,7 +161,14 @@ describe('scorer: the score itself', () => {
   });
 
   it('stays within 0..1 and never throws, whatever the input', () => {
-    const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('', ' ', '2011-10-08', '광주', 'ignore', '()', '/'));
+    // Letter runs too: each is also read as Korean typed with the input method off, where
+    // es-hangul throws on some ("mLaa").
+    const text = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'grapheme' }),
+      fc.stringMatching(/^[a-zA-Z]{2,8}$/),
+      fc.constantFrom('', ' ', '2011-10-08', '광주', 'ignore', '()', '/'),
+    );
     fc.assert(
       fc.property(text, text, text, (question, enrolled, answer) => {
         const r = scoreAnswer({ question, enrolled, answer }, params);
@@ -178,6 +185,19 @@ describe('scorer: the score itself', () => {
         const answer = `${mark}${upper ? e.toUpperCase() : e.toLowerCase()}${mark}`;
         return verdict(e, answer).match;
       }),
+    );
+  });
+
+  it('reads any run of letters against a Korean answer as possibly typed with the input method off, without throwing', () => {
+    // es-hangul throws on key runs it cannot assemble; these are ones it did.
+    for (const answer of ['hkA', 'mLaa', 'hkAhk']) expect(verdict('광주', answer).match).toBe(false);
+    expect(verdict('광주', 'rhkdwn').match).toBe(true);
+    fc.assert(
+      fc.property(fc.constantFrom('광주', '목포고등학교', '김서연'), fc.stringMatching(/^[a-zA-Z]{2,8}$/), (enrolled, answer) => {
+        const r = verdict(enrolled, answer);
+        return r.score >= 0 && r.score <= 1;
+      }),
+      { numRuns: 1000 },
     );
   });
 
