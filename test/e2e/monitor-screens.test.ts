@@ -294,7 +294,7 @@ describe('monitor screens in both languages and sizes', () => {
       await live(board);
       await expect.poll(async () => (await clock.getAttribute('data-offset-ms')) === String(offsetMs), WAIT).toBe(true);
       await setLang(board, 'en');
-      expect(await clock.textContent()).toMatch(/7 min behind central.*offline until the PC’s time is set/);
+      expect(await clock.textContent()).toMatch(/7 min behind central.*offline until the station PC’s time is set/);
       expect(await clock.getAttribute('class')).toContain('danger');
       await screenshot(board, 'monitor-clock-behind-1366-en', { fullPage: false });
     } finally {

@@ -499,8 +499,8 @@ export const en = {
       clock: 'Station clock',
       clockAhead: '{n} min ahead of central',
       clockBehind: '{n} min behind central',
-      clockHint: 'Card payments stop past 5 min: set the PC’s time (NTP)',
-      clockStopped: 'Card payments go offline until the PC’s time is set (NTP)',
+      clockHint: 'Card payments stop past 5 min: set the station PC’s time (NTP)',
+      clockStopped: 'Card payments go offline until the station PC’s time is set (NTP)',
       // The store server itself, as the desktop station's shell reports it (never in a plain browser).
       server: {
         label: 'Store server',

@@ -496,8 +496,8 @@ export const ko: Messages = {
       clock: '스테이션 시계',
       clockAhead: '중앙 서버보다 {n}분 빠름',
       clockBehind: '중앙 서버보다 {n}분 느림',
-      clockHint: '5분을 넘으면 카드 결제가 중단됩니다. PC 시간을 맞추세요(NTP)',
-      clockStopped: 'PC 시간을 맞출 때까지 카드 결제는 오프라인으로 처리됩니다(NTP)',
+      clockHint: '5분을 넘으면 카드 결제가 중단됩니다. 스테이션 PC 시간을 맞추세요(NTP)',
+      clockStopped: '스테이션 PC 시간을 맞출 때까지 카드 결제는 오프라인으로 처리됩니다(NTP)',
       // 데스크톱 스테이션 셸이 알려 주는 매장 서버 자체의 상태(일반 브라우저에서는 없음).
       server: {
         label: '매장 서버',
