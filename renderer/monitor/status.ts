@@ -31,7 +31,8 @@ export function centralLink(status: StaffStatus): CentralLink {
 
 /** Central refuses signatures from a clock further off than this (MAX_CLOCK_SKEW_MS, server/protocol/signing.ts). */
 export const CENTRAL_CLOCK_LIMIT_MS = 5 * 60_000;
-/** A drift staff are told of: far beyond what a synchronised PC shows, well before the limit. */
+/** A drift staff are told of: far beyond what a synchronised PC shows, well before the limit
+ * (the server's log warns from the same point: CLOCK_DRIFT_WARN_MS in server/store/sync/clock-drift.ts). */
 export const CLOCK_DRIFT_NOTICE_MS = 60_000;
 
 export interface ClockDrift {

@@ -15,6 +15,7 @@ import { readPaymentSettings, type PaymentSettings } from './modules/payments/se
 import { SyncWorker, type SyncTransport } from './sync/worker.js';
 import { RetryLoop, type RetryLoopOptions } from './sync/retry-loop.js';
 import { outageLog, type OutageLogger } from './sync/outage-log.js';
+import { clockDriftLog } from './sync/clock-drift.js';
 import { PresenceRepository } from './modules/presence/repository.js';
 import { PresenceService } from './modules/presence/service.js';
 import { KioskService } from './modules/presence/kiosks.js';
@@ -154,6 +155,8 @@ export function createContext({ db, config, labelKey, clock, log, syncTransport,
   approval.onDecided = (orderId) => payments.afterCheckout(orderId);
   // Offline payments wait for central far longer than outbox events do; a slower idle poll is enough.
   if (central) forwarder = new RetryLoop(() => payments.forwardDue(), { idlePollMs: 30_000, ...outages('payment forwarding'), ...paymentOptions.forwarder, clock });
+  // Central refuses a clock more than 5 min off; the log says so from 1 min, while there is time.
+  if (log) central?.onClockOffset?.(clockDriftLog(log));
   // A payment that went through proves central is back: the outbox and the offline payments
   // follow at once instead of when their backoff (up to a minute) runs out.
   central?.onAnswer?.(() => {

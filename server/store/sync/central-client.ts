@@ -88,6 +88,7 @@ export class CentralClient implements SyncTransport {
    */
   clockOffsetMs: number | null = null;
   private readonly answerListeners = new Set<() => void>();
+  private readonly clockListeners = new Set<(offsetMs: number) => void>();
   // undici keeps an idle connection as long as central's Keep-Alive header says, less a margin.
   private readonly pool = new Agent();
 
@@ -106,6 +107,11 @@ export class CentralClient implements SyncTransport {
    */
   onAnswer(listener: () => void): void {
     this.answerListeners.add(listener);
+  }
+
+  /** Called with each clock offset read off central's answers (see clockOffsetMs). */
+  onClockOffset(listener: (offsetMs: number) => void): void {
+    this.clockListeners.add(listener);
   }
 
   async sendBatch(events: readonly OutboxEvent[]): Promise<{ ackSeq: number }> {
@@ -160,6 +166,8 @@ export class CentralClient implements SyncTransport {
     if (!Number.isFinite(central)) return;
     // The header is cut to the second, so central's time was within the second after it; and it
     // was read somewhere between sending and now: the middle of both is the best guess.
-    this.clockOffsetMs = Math.round((sentAt + this.options.clock.now()) / 2 - (central + 500));
+    const offset = Math.round((sentAt + this.options.clock.now()) / 2 - (central + 500));
+    this.clockOffsetMs = offset;
+    for (const listener of this.clockListeners) listener(offset);
   }
 }

@@ -3,6 +3,8 @@
 // but a refusal must not, or the two wake each other without pause.
 import { afterEach, expect, it } from 'vitest';
 import { startLiveCentral, type LiveCentral } from '../../helpers/central.js';
+import { logSink } from '../../helpers/log-sink.js';
+import { productionLogger } from '../../../server/store/server.js';
 import { checkoutBody, createTestStation, staffCookie, startShopper, TEST_STORE_ID, type TestStation } from '../../helpers/station.js';
 
 let central: LiveCentral | undefined;
@@ -22,7 +24,8 @@ it('backs both workers off while central refuses the station\'s signature, inste
     calls++;
     return send(...args);
   };
-  t = await createTestStation({ central: client, syncTransport: client });
+  const sink = logSink();
+  t = await createTestStation({ central: client, syncTransport: client, logger: productionLogger('info', sink.stream) });
   // Work for both: an order to sync, and its payment accepted offline to forward.
   const shopper = await startShopper(t.app);
   await t.app.inject({ method: 'POST', url: '/api/cart/items', headers: shopper.headers, payload: { sku: 'MILK-1' } });
@@ -41,4 +44,9 @@ it('backs both workers off while central refuses the station\'s signature, inste
   // Staff see why: the station's clock against central's, from central's own answers.
   const status = await t.app.inject({ url: '/api/staff/status', headers: { cookie: await staffCookie(t.app) } });
   expect(Math.abs(status.json().sync.clockOffsetMs - 10 * 60_000)).toBeLessThan(2_000);
+  // And IT reading the log: the drift once (not per answer), and each worker's outage once.
+  const about = (prefix: string) => sink.entries().filter((e) => e.msg.startsWith(prefix));
+  expect(about('station clock:')).toEqual([expect.objectContaining({ level: 40, msg: expect.stringContaining("10 min ahead of central's") })]);
+  expect(about('sync: central did not take the work')).toHaveLength(1);
+  expect(about('payment forwarding: central did not take the work')).toHaveLength(1);
 });

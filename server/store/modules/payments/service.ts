@@ -23,6 +23,8 @@ export interface CentralRequester {
   onAnswer?(listener: () => void): void;
   /** Optional: this station's clock minus central's, as last seen (CentralClient has it). */
   readonly clockOffsetMs?: number | null;
+  /** Optional: tells of each clock offset read off central's answers. */
+  onClockOffset?(listener: (offsetMs: number) => void): void;
   request(
     method: string,
     path: string,
