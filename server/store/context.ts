@@ -81,7 +81,7 @@ export interface PaymentOptions {
 }
 
 export interface ContextOptions extends Pick<StationContext, 'db' | 'config' | 'labelKey' | 'clock'> {
-  /** Where the loops that talk to central say that they fail and recover (the server's log). */
+  /** The server's log: central outages of sync and forwarding, refused undos, clock drift. */
   log?: OutageLogger;
   syncTransport?: SyncTransport;
   central?: CentralRequester;
